@@ -1,0 +1,177 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using QmHub.Keys;
+using QmHub.Storage;
+using QmHub.Storage.Model;
+
+namespace QmHub.Api;
+
+/// <summary>/api/v1: projected interactions and evaluations, the event log, API keys.</summary>
+public static class RecordsApi
+{
+    private const int DefaultLimit = 50;
+    private const int MaxLimit = 500;
+
+    // Stored objects are written back as Zoom wrote them: '+' of phone numbers and non-ASCII text unescaped.
+    private static readonly System.Text.Json.JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Maps the routes; every one needs an API key, key management an admin key.</summary>
+    public static RouteGroupBuilder MapRecordsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Read);
+        api.MapGet("/interactions/{interactionId}", GetInteractionAsync);
+        api.MapGet("/evaluations/{evaluationId}", GetEvaluationAsync);
+        api.MapGet("/events", ListEventsAsync);
+        api.MapGet("/events/{id:long}/body", GetEventBodyAsync).RequireAuthorization(Policies.Admin);
+        api.MapGet("/keys", ListKeysAsync).RequireAuthorization(Policies.Admin);
+        api.MapPost("/keys", CreateKeyAsync).RequireAuthorization(Policies.Admin);
+        api.MapDelete("/keys/{key}", RevokeKeyAsync).RequireAuthorization(Policies.Admin);
+        return api;
+    }
+
+    private static async Task<IResult> GetInteractionAsync(string interactionId, string? account_id, IQmStore store, CancellationToken ct)
+    {
+        var found = await store.GetInteractionsAsync(interactionId, account_id, ct);
+        if (Single(found, "interaction", interactionId, account_id) is { } problem)
+        {
+            return problem;
+        }
+
+        var record = found[0];
+        var evaluations = await store.GetEvaluationsOfInteractionAsync(record.AccountId, interactionId, ct);
+        var json = ToJson(record);
+        json["evaluations"] = new JsonArray(evaluations.Select(e => (JsonNode)ToJson(e)).ToArray());
+        return Results.Content(json.ToJsonString(RelaxedJson), "application/json");
+    }
+
+    private static async Task<IResult> GetEvaluationAsync(string evaluationId, string? account_id, IQmStore store, CancellationToken ct)
+    {
+        var found = await store.GetEvaluationsAsync(evaluationId, account_id, ct);
+        return Single(found, "evaluation", evaluationId, account_id) ?? Results.Content(ToJson(found[0]).ToJsonString(RelaxedJson), "application/json");
+    }
+
+    private static async Task<IResult> ListEventsAsync(string? status, int? limit, string? cursor, IQmStore store, CancellationToken ct)
+    {
+        if (!TryParseStatus(status, out var filter))
+        {
+            return BadRequest($"status must be 'accepted' or 'quarantined', got '{status}'.");
+        }
+
+        var take = limit ?? DefaultLimit;
+        if (take is < 1 or > MaxLimit)
+        {
+            return BadRequest($"limit must be between 1 and {MaxLimit}, got {take}.");
+        }
+
+        try
+        {
+            var page = await store.ListEventsAsync(filter, cursor, take, ct);
+            return Results.Json(new Page<StoredEvent>(page.Items, page.NextCursor), ApiJsonContext.Default.PageStoredEvent);
+        }
+        catch (FormatException ex)
+        {
+            return BadRequest(ex.Message);
+        }
+    }
+
+    private static async Task<IResult> GetEventBodyAsync(long id, IQmStore store, CancellationToken ct) =>
+        await store.GetEventBodyAsync(id, ct) is { } body
+            ? Results.Bytes(body, "application/json")
+            : Results.Problem(statusCode: 404, title: "Event not found", detail: $"No event with id {id} is in the event log.");
+
+    private static async Task<IResult> ListKeysAsync(IQmStore store, CancellationToken ct) =>
+        Results.Json(new Page<ApiKeyInfo>(await store.ListApiKeysAsync(ct), null), ApiJsonContext.Default.PageApiKeyInfo);
+
+    private static async Task<IResult> CreateKeyAsync(CreateKeyRequest request, ApiKeyService keys, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Name))
+        {
+            return BadRequest("name is required.");
+        }
+
+        if (!ApiKeyScopes.IsValid(request.Scope ?? ""))
+        {
+            return BadRequest($"scope must be '{ApiKeyScopes.Read}' or '{ApiKeyScopes.Admin}', got '{request.Scope}'.");
+        }
+
+        var (key, info) = await keys.CreateAsync(request.Name, request.Scope!, ct);
+        return Results.Json(new CreatedKey(key, info), ApiJsonContext.Default.CreatedKey, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> RevokeKeyAsync(string key, IQmStore store, TimeProvider time, CancellationToken ct) =>
+        await store.RevokeApiKeyAsync(key, time.GetUtcNow(), ct) > 0
+            ? Results.NoContent()
+            : Results.Problem(statusCode: 404, title: "Key not found", detail: $"No active API key has the id, name or prefix '{key}'.");
+
+    private static IResult? Single(IReadOnlyList<ProjectedRecord> found, string what, string id, string? accountId)
+    {
+        if (found.Count == 0)
+        {
+            var scope = accountId is null ? "" : $" in account '{accountId}'";
+            return Results.Problem(statusCode: 404, title: $"Unknown {what}",
+                detail: $"No {what} '{id}'{scope} has been received. If Zoom sent it, it may be quarantined: see GET /api/v1/events?status=quarantined.");
+        }
+
+        if (found.Count > 1)
+        {
+            return Results.Problem(statusCode: 409, title: $"Ambiguous {what} id",
+                detail: $"The {what} id '{id}' exists in {found.Count} accounts ({string.Join(", ", found.Select(f => f.AccountId))}); add ?account_id=.");
+        }
+
+        return null;
+    }
+
+    private static JsonObject ToJson(ProjectedRecord record)
+    {
+        var json = JsonNode.Parse(record.ObjectJson)?.AsObject() ?? [];
+        json["account_id"] = record.AccountId;
+        json["last_event_ts"] = record.LastEventTs;
+        json["event_id"] = record.EventId;
+        return json;
+    }
+
+    private static bool TryParseStatus(string? status, out EventStatus? filter)
+    {
+        filter = status switch
+        {
+            "accepted" => EventStatus.Accepted,
+            "quarantined" => EventStatus.Quarantined,
+            _ => null,
+        };
+        return filter is not null || string.IsNullOrEmpty(status);
+    }
+
+    private static IResult BadRequest(string detail) => Results.Problem(statusCode: 400, title: "Bad request", detail: detail);
+}
+
+/// <summary>A list answer: <c>{"items": [...], "next_cursor": ...}</c>.</summary>
+public sealed record Page<T>(
+    [property: JsonPropertyName("items")] IReadOnlyList<T> Items,
+    [property: JsonPropertyName("next_cursor")] string? NextCursor);
+
+/// <summary>POST /api/v1/keys body.</summary>
+public sealed record CreateKeyRequest(
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("scope")] string? Scope);
+
+/// <summary>A new key, shown once.</summary>
+public sealed record CreatedKey(
+    [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("info")] ApiKeyInfo Info);
+
+/// <summary>Authorization policies.</summary>
+public static class Policies
+{
+    /// <summary>Any valid key.</summary>
+    public const string Read = "read";
+
+    /// <summary>An admin key.</summary>
+    public const string Admin = "admin";
+}
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(Page<StoredEvent>))]
+[JsonSerializable(typeof(Page<ApiKeyInfo>))]
+[JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(CreatedKey))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,126 @@
+using Microsoft.Extensions.Options;
+using QmHub.Zoom.AspNetCore;
+using QmHub.Zoom.Signing;
+
+namespace QmHub.Hosting;
+
+/// <summary>
+/// Every setting of <c>qmhub serve</c>. Bound from appsettings.json, <c>QMHUB_*</c> environment variables
+/// and command-line flags (later wins); the webhook secret also from <c>ZOOM_WEBHOOK_SECRET_TOKEN</c>.
+/// </summary>
+public sealed class QmHubOptions
+{
+    /// <summary>The addresses to listen on.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>The database: a SQLite file path.</summary>
+    public string Db { get; set; } = "qmhub.db";
+
+    /// <summary>The path Zoom posts to.</summary>
+    public string WebhookPath { get; set; } = "/webhooks/zoom";
+
+    /// <summary>Comma-separated secret tokens (named token1, token2, ...).</summary>
+    public string? SecretTokens { get; set; }
+
+    /// <summary>Named secret tokens, for rotation or several Zoom apps.</summary>
+    public List<NamedSecret> Secrets { get; set; } = [];
+
+    /// <summary>How far a signed timestamp may be from now, either way, in seconds.</summary>
+    public int TimestampToleranceSeconds { get; set; } = 300;
+
+    /// <summary>The largest accepted webhook body.</summary>
+    public long MaxBodyBytes { get; set; } = ZoomWebhookOptions.DefaultMaxBodyBytes;
+
+    /// <summary>Deliveries waiting for the writer at most; beyond it the answer is 503 with Retry-After.</summary>
+    public int QueueCapacity { get; set; } = 4096;
+
+    /// <summary>Deliveries committed in one transaction at most.</summary>
+    public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>The Retry-After given with a 503.</summary>
+    public int RetryAfterSeconds { get; set; } = 5;
+
+    /// <summary>An admin API key installed at start-up, for automation.</summary>
+    public string? BootstrapApiKey { get; set; }
+
+    /// <summary>Every configured secret, named.</summary>
+    public IReadOnlyList<ZoomSecret> AllSecrets() =>
+        Secrets.Select(s => new ZoomSecret(s.Name, s.Token)).Concat(ZoomSecret.FromCommaSeparated(SecretTokens)).ToArray();
+}
+
+/// <summary>A secret token with its name, as written in appsettings.json.</summary>
+public sealed class NamedSecret
+{
+    /// <summary>The label shown in logs and errors.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>The token.</summary>
+    public string Token { get; set; } = "";
+}
+
+/// <summary>Checks every setting at start-up; each message names the setting and how to set it.</summary>
+public sealed class QmHubOptionsValidator : IValidateOptions<QmHubOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, QmHubOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.AllSecrets().Count == 0)
+        {
+            failures.Add("No Zoom webhook secret token is configured. Set ZOOM_WEBHOOK_SECRET_TOKEN=<token> (comma-separated for several), "
+                + "or QMHUB_SECRET_TOKENS, or \"SecretTokens\" / \"Secrets\": [{\"Name\":..., \"Token\":...}] in appsettings.json. "
+                + "The token is on your Zoom app's Features page, under Event Subscriptions.");
+        }
+
+        foreach (var s in options.Secrets.Where(s => string.IsNullOrWhiteSpace(s.Name) || string.IsNullOrWhiteSpace(s.Token)))
+        {
+            failures.Add($"Secrets: every entry needs a Name and a Token (entry '{s.Name}' is incomplete).");
+        }
+
+        var duplicateNames = options.AllSecrets().GroupBy(s => s.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (duplicateNames.Count > 0)
+        {
+            failures.Add($"Secrets: names must be unique ({string.Join(", ", duplicateNames)} repeated).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Db))
+        {
+            failures.Add("Db (--db, QMHUB_DB) is empty: give a SQLite file path such as ./qmhub.db.");
+        }
+
+        if (!options.WebhookPath.StartsWith('/'))
+        {
+            failures.Add($"WebhookPath (--webhook-path, QMHUB_WEBHOOK_PATH) must start with '/', got '{options.WebhookPath}'.");
+        }
+
+        foreach (var url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                failures.Add($"Urls (--urls, QMHUB_URLS): '{url}' is not an http:// or https:// address such as http://127.0.0.1:5080.");
+            }
+        }
+
+        Positive(failures, options.TimestampToleranceSeconds, "TimestampToleranceSeconds (QMHUB_TIMESTAMP_TOLERANCE_SECONDS)", allowZero: true);
+        Positive(failures, options.MaxBodyBytes, "MaxBodyBytes (QMHUB_MAX_BODY_BYTES)");
+        Positive(failures, options.QueueCapacity, "QueueCapacity (QMHUB_QUEUE_CAPACITY)");
+        Positive(failures, options.MaxBatchSize, "MaxBatchSize (QMHUB_MAX_BATCH_SIZE)");
+        Positive(failures, options.RetryAfterSeconds, "RetryAfterSeconds (QMHUB_RETRY_AFTER_SECONDS)");
+        if (options.BootstrapApiKey is { } key && key.Length < 16)
+        {
+            failures.Add($"BootstrapApiKey (QMHUB_BOOTSTRAP_API_KEY) must be at least 16 characters long ({key.Length} given).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Positive(List<string> failures, long value, string setting, bool allowZero = false)
+    {
+        if (value < 0 || (!allowZero && value == 0))
+        {
+            failures.Add($"{setting} must be {(allowZero ? "zero or more" : "positive")}, got {value}.");
+        }
+    }
+}

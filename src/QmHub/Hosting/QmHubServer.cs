@@ -1,0 +1,120 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using QmHub.Api;
+using QmHub.Ingest;
+using QmHub.Keys;
+using QmHub.Storage;
+using QmHub.Zoom.AspNetCore;
+
+namespace QmHub.Hosting;
+
+/// <summary>Builds and runs <c>qmhub serve</c>.</summary>
+public static partial class QmHubServer
+{
+    /// <summary>
+    /// Builds the server from configuration (appsettings.json, QMHUB_* variables, then <paramref name="flags"/>).
+    /// Throws <see cref="InvalidSettingsException"/> naming every wrong setting.
+    /// </summary>
+    public static WebApplication Build(IReadOnlyDictionary<string, string?> flags)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddQmHubSources(flags);
+        var options = QmHubConfiguration.BindOptions(builder.Configuration, requireSecrets: true);
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+
+        var services = builder.Services;
+        services.AddOptions<QmHubOptions>().Bind(builder.Configuration).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<QmHubOptions>, QmHubOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => StoreFactory.Open(options.Db));
+        services.AddSingleton(_ => new IngestMetrics(Metrics.NewCustomRegistry()));
+        services.AddSingleton<IngestPipeline>();
+        services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
+        services.AddSingleton<ApiKeyService>();
+        services.AddProblemDetails();
+        // No cookies or other protected payloads yet: keys in memory, nothing written to disk unencrypted.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddZoomWebhooks<IngestHandler>(o =>
+        {
+            foreach (var secret in options.AllSecrets())
+            {
+                o.Secrets.Add(secret);
+            }
+
+            o.TimestampTolerance = TimeSpan.FromSeconds(options.TimestampToleranceSeconds);
+            o.MaxBodyBytes = options.MaxBodyBytes;
+        });
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Read, p => p.RequireAuthenticatedUser())
+            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, ApiKeyScopes.Admin));
+
+        var app = builder.Build();
+        var metrics = app.Services.GetRequiredService<IngestMetrics>();
+        app.UseWhen(ctx => ctx.Request.Path.Equals(options.WebhookPath, StringComparison.Ordinal), branch => branch.Use(async (ctx, next) =>
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            await next(ctx);
+            var outcome = ctx.Items[IngestHandler.OutcomeKey] as string
+                ?? (ctx.Response.StatusCode == StatusCodes.Status200OK ? "url_validation" : $"rejected_{ctx.Response.StatusCode}");
+            metrics.Deliveries.WithLabels(outcome).Inc();
+            metrics.AckLatency.WithLabels(outcome).Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }));
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapZoomWebhooks(options.WebhookPath);
+        app.MapRecordsApi();
+        app.MapGet("/healthz", () => Results.Json(new HealthAnswer("alive"), HostingJsonContext.Default.HealthAnswer));
+        app.MapGet("/readyz", async (IQmStore store, CancellationToken ct) => await store.IsWritableAsync(ct)
+            ? Results.Json(new HealthAnswer("ready"), HostingJsonContext.Default.HealthAnswer)
+            : Results.Json(new HealthAnswer("database not writable"), HostingJsonContext.Default.HealthAnswer, statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapMetrics("/metrics", metrics.Registry);
+        return app;
+    }
+
+    /// <summary>Prepares the database (migrations, bootstrap key) and starts listening.</summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var store = app.Services.GetRequiredService<IQmStore>();
+        var options = app.Services.GetRequiredService<IOptions<QmHubOptions>>().Value;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("QmHub");
+        var applied = await store.MigrateAsync(cancellationToken);
+        if (applied.Count > 0)
+        {
+            var versions = string.Join(", ", applied);
+            LogMigrated(logger, versions, store.Description);
+        }
+
+        if (options.BootstrapApiKey is { Length: > 0 } bootstrap
+            && await app.Services.GetRequiredService<ApiKeyService>().InstallBootstrapKeyAsync(bootstrap, cancellationToken))
+        {
+            LogBootstrapKey(logger);
+        }
+
+        await app.StartAsync(cancellationToken);
+        var urls = string.Join(", ", app.Urls);
+        var secretNames = string.Join(", ", options.AllSecrets().Select(s => s.Name));
+        LogListening(logger, urls, options.WebhookPath, store.Description, secretNames);
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Applied migrations {Versions} to {Store}")]
+    private static partial void LogMigrated(ILogger logger, string versions, string store);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Installed the bootstrap admin API key from QMHUB_BOOTSTRAP_API_KEY")]
+    private static partial void LogBootstrapKey(ILogger logger);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "QmHub listening on {Urls}; Zoom webhooks at {WebhookPath}; storing into {Store}; secrets: {SecretNames}")]
+    private static partial void LogListening(ILogger logger, string urls, string webhookPath, string store, string secretNames);
+}
+
+/// <summary>The health answers.</summary>
+public sealed record HealthAnswer([property: System.Text.Json.Serialization.JsonPropertyName("status")] string Status);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(HealthAnswer))]
+internal sealed partial class HostingJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,82 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using QmHub.Hosting;
+using QmHub.Storage.Model;
+using QmHub.Zoom.AspNetCore;
+
+namespace QmHub.Ingest;
+
+/// <summary>
+/// QmHub's handler of verified deliveries: every one goes to the event log, valid or not; the answer
+/// waits for the commit. Authentic but invalid deliveries are quarantined and answered 200, since a
+/// retry of the same bytes would add nothing.
+/// </summary>
+public sealed partial class IngestHandler(IngestPipeline pipeline, IOptions<QmHubOptions> options, ILogger<IngestHandler> logger) : ZoomWebhookHandler
+{
+    internal const string OutcomeKey = "qmhub.outcome";
+
+    /// <inheritdoc />
+    public override async Task<IResult> HandleAsync(ZoomWebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var incoming = IncomingEvent.FromBody(delivery.Body, delivery.ReceivedAt, delivery.TrackingId,
+            delivery.Verification.MatchedSecret?.Name, delivery.Parsed);
+        var commit = pipeline.TryEnqueue(incoming);
+        var items = delivery.HttpContext.Items;
+        if (commit is null)
+        {
+            items[OutcomeKey] = "unavailable";
+            LogQueueFull(logger);
+            return Unavailable("QmHub's ingest queue is full (the database is not keeping up); retry after the indicated delay.");
+        }
+
+        AppendResult result;
+        try
+        {
+            // The commit is awaited even if the client goes away: the event is durable either way.
+            result = await commit;
+        }
+        catch (StoreUnavailableException)
+        {
+            items[OutcomeKey] = "unavailable";
+            return Unavailable("QmHub could not commit the delivery to its database; it was not stored. Retry after the indicated delay.");
+        }
+
+        if (result.Status == EventStatus.Quarantined)
+        {
+            items[OutcomeKey] = result.Duplicate ? "duplicate" : "quarantined";
+            var errors = result.Findings.Where(f => f.Severity == Zoom.Parsing.FindingSeverity.Error).Select(f => f.ToString()).ToArray();
+            return Results.Json(new QuarantineAnswer("quarantined", result.EventId, errors), IngestJsonContext.Default.QuarantineAnswer);
+        }
+
+        items[OutcomeKey] = result.Duplicate ? "duplicate" : "accepted";
+        return ZoomWebhookResults.Acknowledge(delivery.Body);
+    }
+
+    private RetryAfterResult Unavailable(string detail)
+    {
+        var retryAfter = options.Value.RetryAfterSeconds;
+        return new RetryAfterResult(retryAfter, Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable", detail: detail));
+    }
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Ingest queue full; answering 503 with Retry-After")]
+    private static partial void LogQueueFull(ILogger logger);
+
+    private sealed class RetryAfterResult(int seconds, IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}
+
+/// <summary>The answer to a quarantined delivery.</summary>
+public sealed record QuarantineAnswer(
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("event_id")] long EventId,
+    [property: JsonPropertyName("errors")] IReadOnlyList<string> Errors);
+
+[JsonSerializable(typeof(QuarantineAnswer))]
+internal sealed partial class IngestJsonContext : JsonSerializerContext;

@@ -1,0 +1,64 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace QmHub.Keys;
+
+/// <summary>Authenticates <c>Authorization: Bearer &lt;api key&gt;</c> against the stored key hashes.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ApiKeyService keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    /// <summary>The scheme's name.</summary>
+    public const string SchemeName = "ApiKey";
+
+    /// <summary>The claim that carries the key's scope.</summary>
+    public const string ScopeClaim = "scope";
+
+    private const string FailureKey = "qmhub.auth.failure";
+
+    /// <inheritdoc />
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header))
+        {
+            Context.Items[FailureKey] = "No API key: send 'Authorization: Bearer <api key>'. Create one with 'qmhub keys create --name NAME --scope read'.";
+            return AuthenticateResult.NoResult();
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
+        {
+            Context.Items[FailureKey] = "The Authorization header must be 'Bearer <api key>'.";
+            return AuthenticateResult.Fail("malformed authorization header");
+        }
+
+        var info = await keys.AuthenticateAsync(header[7..].Trim(), Context.RequestAborted);
+        if (info is null)
+        {
+            Context.Items[FailureKey] = "The API key is unknown or has been revoked.";
+            return AuthenticateResult.Fail("unknown or revoked key");
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, info.Name), new Claim(ScopeClaim, info.Scope), new Claim("key_id", info.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+            SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    /// <inheritdoc />
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer";
+        var detail = Context.Items[FailureKey] as string ?? "An API key is required.";
+        return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail).ExecuteAsync(Context);
+    }
+
+    /// <inheritdoc />
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+            detail: "This API key's scope is 'read'; this route needs an 'admin' key.").ExecuteAsync(Context);
+}

@@ -1,0 +1,68 @@
+using System.Security.Cryptography;
+using System.Text;
+using QmHub.Storage;
+using QmHub.Storage.Model;
+
+namespace QmHub.Keys;
+
+/// <summary>API key scopes.</summary>
+public static class ApiKeyScopes
+{
+    /// <summary>Reads reports and records.</summary>
+    public const string Read = "read";
+
+    /// <summary>Everything, key management included.</summary>
+    public const string Admin = "admin";
+
+    /// <summary>Whether <paramref name="scope"/> is a scope.</summary>
+    public static bool IsValid(string scope) => scope is Read or Admin;
+}
+
+/// <summary>
+/// API keys: 32 random bytes behind a recognisable <c>qmh_</c> prefix, shown once; only SHA-256 of the key
+/// is stored (keys are high-entropy, so a slow hash would add cost and no safety).
+/// </summary>
+public sealed class ApiKeyService(IQmStore store, TimeProvider timeProvider)
+{
+    private const string KeyPrefix = "qmh_";
+
+    /// <summary>Creates a key and returns it with its stored description. The key is not stored.</summary>
+    public async Task<(string Key, ApiKeyInfo Info)> CreateAsync(string name, string scope, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!ApiKeyScopes.IsValid(scope))
+        {
+            throw new ArgumentException($"scope must be '{ApiKeyScopes.Read}' or '{ApiKeyScopes.Admin}', got '{scope}'", nameof(scope));
+        }
+
+        var key = KeyPrefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var info = await store.CreateApiKeyAsync(name, DisplayPrefix(key), Hash(key), scope, timeProvider.GetUtcNow(), cancellationToken);
+        return (key, info);
+    }
+
+    /// <summary>Installs an operator-chosen admin key (QMHUB_BOOTSTRAP_API_KEY) unless it is already known.</summary>
+    public async Task<bool> InstallBootstrapKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        var hash = Hash(key);
+        var existing = await store.ListApiKeysAsync(cancellationToken);
+        if (await store.FindActiveApiKeyAsync(hash, cancellationToken) is not null
+            || existing.Any(k => k.Name == "bootstrap" && k.Prefix == DisplayPrefix(key)))
+        {
+            return false;
+        }
+
+        await store.CreateApiKeyAsync("bootstrap", DisplayPrefix(key), hash, ApiKeyScopes.Admin, timeProvider.GetUtcNow(), cancellationToken);
+        return true;
+    }
+
+    /// <summary>The active key's description, or <see langword="null"/> for an unknown or revoked key.</summary>
+    public Task<ApiKeyInfo?> AuthenticateAsync(string key, CancellationToken cancellationToken) =>
+        store.FindActiveApiKeyAsync(Hash(key), cancellationToken);
+
+    internal static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    private static string DisplayPrefix(string key) => key.Length <= 12 ? key[..Math.Min(4, key.Length)] : key[..12];
+
+    private static string Base64UrlEncode(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
