@@ -18,19 +18,26 @@ public sealed class SqliteQmStore : IQmStore
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly string _pragmas;
     private SqliteConnection? _writer;
+    private bool _disposed;
 
     /// <summary>Opens (creating if needed) the database file at <paramref name="path"/>.</summary>
-    public SqliteQmStore(string path)
+    /// <param name="path">The database file.</param>
+    /// <param name="busyTimeout">How long a statement waits for another process's lock; 30 s by default.</param>
+    public SqliteQmStore(string path, TimeSpan? busyTimeout = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var wait = busyTimeout ?? TimeSpan.FromSeconds(30);
+        _pragmas = $"PRAGMA synchronous=FULL; PRAGMA busy_timeout={(long)wait.TotalMilliseconds};";
         FilePath = Path.GetFullPath(path);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
-            DefaultTimeout = 30,
+            // Microsoft.Data.Sqlite retries SQLITE_BUSY for the command timeout: the same wait as busy_timeout.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)),
         }.ToString();
     }
 
@@ -312,6 +319,12 @@ public sealed class SqliteQmStore : IQmStore
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _writeLock.WaitAsync();
         try
         {
@@ -367,7 +380,7 @@ public sealed class SqliteQmStore : IQmStore
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+        pragma.CommandText = _pragmas;
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
