@@ -37,19 +37,41 @@ public sealed record IncomingEvent
     /// <summary>Accepted when the body has no validation errors.</summary>
     public EventStatus Status => Parsed.HasErrors ? EventStatus.Quarantined : EventStatus.Accepted;
 
+    // Computed on the receiving request's thread (see FromBody), so the single writer only binds values.
+    private string? _findingsJson;
+    private string? _objectJson;
+
+    /// <summary>The findings as stored: a JSON array.</summary>
+    public string FindingsJson => _findingsJson ??= Projection.FindingsJson(Parsed.Findings.Select(StoredFinding.From));
+
+    /// <summary>The <c>payload.object</c> member's raw JSON, for an accepted event.</summary>
+    public string? ObjectJson => _objectJson ??= Status == EventStatus.Accepted && Parsed.Kind != Zoom.Parsing.ZoomEventKind.UrlValidation ? Projection.ObjectJson(Body) : null;
+
+    /// <summary>The body as an array, without a copy when it already is one.</summary>
+    internal byte[] BodyArray =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(Body, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : Body.ToArray();
+
     /// <summary>Computes the deduplication key of a body.</summary>
     public static byte[] ComputeDedupKey(ReadOnlySpan<byte> body) => System.Security.Cryptography.SHA256.HashData(body);
 
     /// <summary>Builds an incoming event by parsing <paramref name="body"/>.</summary>
-    public static IncomingEvent FromBody(ReadOnlyMemory<byte> body, DateTimeOffset receivedAt, string? trackingId = null, string? secretName = null, ZoomEventParseResult? parsed = null) => new()
+    public static IncomingEvent FromBody(ReadOnlyMemory<byte> body, DateTimeOffset receivedAt, string? trackingId = null, string? secretName = null, ZoomEventParseResult? parsed = null)
     {
-        Body = body,
-        DedupKey = ComputeDedupKey(body.Span),
-        ReceivedAt = receivedAt,
-        TrackingId = trackingId,
-        SecretName = secretName,
-        Parsed = parsed ?? ZoomEventParser.Parse(body),
-    };
+        var incoming = new IncomingEvent
+        {
+            Body = body,
+            DedupKey = ComputeDedupKey(body.Span),
+            ReceivedAt = receivedAt,
+            TrackingId = trackingId,
+            SecretName = secretName,
+            Parsed = parsed ?? ZoomEventParser.Parse(body),
+        };
+        _ = incoming.FindingsJson;
+        _ = incoming.ObjectJson;
+        return incoming;
+    }
 }
 
 /// <summary>What the store did with one <see cref="IncomingEvent"/>.</summary>

@@ -20,6 +20,7 @@ public sealed class SqliteQmStore : IQmStore
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _pragmas;
     private SqliteConnection? _writer;
+    private BatchWriter? _statements;
     private bool _disposed;
 
     /// <summary>Opens (creating if needed) the database file at <paramref name="path"/>.</summary>
@@ -100,7 +101,7 @@ public sealed class SqliteQmStore : IQmStore
         return WriteAsync<IReadOnlyList<AppendResult>>(async (connection, ct) =>
         {
             await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
-            await using var writer = new BatchWriter(connection, tx);
+            var writer = Statements(connection, tx);
             var results = new AppendResult[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
@@ -215,7 +216,7 @@ public sealed class SqliteQmStore : IQmStore
             var chunk = await WriteAsync(async (connection, ct) =>
             {
                 await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
-                await using var writer = new BatchWriter(connection, tx);
+                var writer = Statements(connection, tx);
                 var rows = await ReadChunkAsync(connection, tx, after, ct);
                 foreach (var row in rows)
                 {
@@ -328,11 +329,7 @@ public sealed class SqliteQmStore : IQmStore
         await _writeLock.WaitAsync();
         try
         {
-            if (_writer is not null)
-            {
-                await _writer.DisposeAsync();
-                _writer = null;
-            }
+            await ResetWriterAsync();
         }
         finally
         {
@@ -343,28 +340,58 @@ public sealed class SqliteQmStore : IQmStore
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }
 
+    /// <summary>The writer connection's prepared statements, enlisted in <paramref name="tx"/>: prepared once per connection, not per batch.</summary>
+    private BatchWriter Statements(SqliteConnection connection, SqliteTransaction tx)
+    {
+        if (_statements is null || !ReferenceEquals(_statements.Connection, connection))
+        {
+            _statements = new BatchWriter(connection);
+        }
+
+        _statements.Enlist(tx);
+        return _statements;
+    }
+
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            _writer ??= await OpenAsync(cancellationToken);
+            if (_writer is null)
+            {
+                _writer = await OpenAsync(cancellationToken);
+                await using var pragma = _writer.CreateCommand();
+                // A larger page cache keeps the indexes' hot pages in memory; fewer, larger checkpoints mean fewer fsyncs of the main file.
+                pragma.CommandText = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;";
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             return await work(_writer, cancellationToken);
         }
         catch (SqliteException)
         {
             // A failed connection is not reused: the next write starts from a fresh one.
-            if (_writer is not null)
-            {
-                await _writer.DisposeAsync();
-                _writer = null;
-            }
-
+            await ResetWriterAsync();
             throw;
         }
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    private async Task ResetWriterAsync()
+    {
+        if (_statements is not null)
+        {
+            await _statements.DisposeAsync();
+            _statements = null;
+        }
+
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+            _writer = null;
         }
     }
 
@@ -457,19 +484,28 @@ public sealed class SqliteQmStore : IQmStore
     internal sealed record LoggedEvent(long Id, byte[] Body, string Status, string FindingsJson);
 
     /// <summary>Prepared statements of one write transaction.</summary>
-    private sealed class BatchWriter(SqliteConnection connection, SqliteTransaction tx) : IAsyncDisposable
+    private sealed class BatchWriter(SqliteConnection connection) : IAsyncDisposable
     {
-        private readonly SqliteCommand _insert = Command(connection, tx, SqliteSql.InsertEvent);
-        private readonly SqliteCommand _find = Command(connection, tx, SqliteSql.FindEventByKey);
-        private readonly SqliteCommand _interaction = Command(connection, tx, SqliteSql.UpsertInteraction);
-        private readonly SqliteCommand _evaluation = Command(connection, tx, SqliteSql.UpsertEvaluation);
-        private readonly SqliteCommand _update = Command(connection, tx, SqliteSql.UpdateEventValidation);
+        private readonly SqliteCommand _insert = Command(connection, null, SqliteSql.InsertEvent);
+        private readonly SqliteCommand _find = Command(connection, null, SqliteSql.FindEventByKey);
+        private readonly SqliteCommand _interaction = Command(connection, null, SqliteSql.UpsertInteraction);
+        private readonly SqliteCommand _evaluation = Command(connection, null, SqliteSql.UpsertEvaluation);
+        private readonly SqliteCommand _update = Command(connection, null, SqliteSql.UpdateEventValidation);
+
+        public SqliteConnection Connection => connection;
+
+        public void Enlist(SqliteTransaction tx)
+        {
+            foreach (var command in (ReadOnlySpan<SqliteCommand>)[_insert, _find, _interaction, _evaluation, _update])
+            {
+                command.Transaction = tx;
+            }
+        }
 
         public async Task<AppendResult> AppendAsync(IncomingEvent e, CancellationToken ct)
         {
             var parsed = e.Parsed;
             var status = e.Status;
-            var findings = parsed.Findings.Select(StoredFinding.From).ToList();
             Bind(_insert, "$dedup_key", e.DedupKey);
             Bind(_insert, "$received_at", e.ReceivedAt.ToUnixTimeMilliseconds());
             Bind(_insert, "$tracking_id", e.TrackingId);
@@ -480,13 +516,13 @@ public sealed class SqliteQmStore : IQmStore
             Bind(_insert, "$account_id", parsed.AccountId);
             Bind(_insert, "$event_ts", parsed.EventTs);
             Bind(_insert, "$status", Projection.StatusName(status));
-            Bind(_insert, "$findings", Projection.FindingsJson(findings));
-            Bind(_insert, "$body", e.Body.ToArray());
+            Bind(_insert, "$findings", e.FindingsJson);
+            Bind(_insert, "$body", e.BodyArray);
             if (await _insert.ExecuteScalarAsync(ct) is long id)
             {
-                if (status == EventStatus.Accepted)
+                if (status == EventStatus.Accepted && e.ObjectJson is { } objectJson)
                 {
-                    await ProjectAsync(parsed.Event, e.Body, id, ct);
+                    await ProjectAsync(parsed.Event, objectJson, id, ct);
                 }
 
                 return new AppendResult(id, status, Duplicate: false, parsed.Findings);
@@ -519,13 +555,13 @@ public sealed class SqliteQmStore : IQmStore
 
             if (status == EventStatus.Accepted)
             {
-                await ProjectAsync(parsed.Event, row.Body, row.Id, ct);
+                await ProjectAsync(parsed.Event, Projection.ObjectJson(row.Body), row.Id, ct);
             }
 
             return status;
         }
 
-        private async Task ProjectAsync(ZoomEvent? zoomEvent, ReadOnlyMemory<byte> body, long eventId, CancellationToken ct)
+        private async Task ProjectAsync(ZoomEvent? zoomEvent, string objectJson, long eventId, CancellationToken ct)
         {
             switch (zoomEvent)
             {
@@ -553,7 +589,7 @@ public sealed class SqliteQmStore : IQmStore
                     Bind(c, "$evaluation_score", o.Summary?.EvaluationScore);
                     Bind(c, "$sentiment_score", o.Summary?.SentimentScore);
                     Bind(c, "$engagement_score", o.Summary?.EngagementScore);
-                    Bind(c, "$object_json", Projection.ObjectJson(body));
+                    Bind(c, "$object_json", objectJson);
                     await c.ExecuteNonQueryAsync(ct);
                     break;
                 case EvaluationCompletedEvent e:
@@ -573,7 +609,7 @@ public sealed class SqliteQmStore : IQmStore
                     Bind(d, "$evaluation_score", v.EvaluationScore);
                     Bind(d, "$evaluation_score_ratio", v.EvaluationScoreRatio);
                     Bind(d, "$evaluation_type", v.EvaluationType?.Value);
-                    Bind(d, "$object_json", Projection.ObjectJson(body));
+                    Bind(d, "$object_json", objectJson);
                     await d.ExecuteNonQueryAsync(ct);
                     break;
             }
