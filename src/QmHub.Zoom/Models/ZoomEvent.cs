@@ -16,8 +16,12 @@ public abstract record ZoomEvent
     public required long EventTs { get; init; }
 
     /// <summary>Members of the body that the specification does not name.</summary>
+    /// <remarks>
+    /// Settable rather than init-only on every model: the source generator treats init-only members as
+    /// constructor parameters, and extension data cannot bind to one (every deserialization threw).
+    /// </remarks>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
     /// <summary><see cref="EventTs"/> as a point in time.</summary>
     [JsonIgnore]
@@ -43,7 +47,7 @@ public sealed record InteractionAnalysisPayload
 
     /// <summary>Members the specification does not name.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>An analysed interaction. Member order follows Zoom's published example, which is the order Zoom writes.</summary>
@@ -90,7 +94,7 @@ public sealed record InteractionAnalysis
 
     /// <summary>Members the specification does not name.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
     /// <summary><see cref="StartTime"/> parsed, or <see langword="null"/> when absent or not a valid date.</summary>
     [JsonIgnore]
@@ -125,7 +129,7 @@ public sealed record InteractionInfo
 
     /// <summary>Members the specification does not name.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>Summary scores of an interaction, each 0-100.</summary>
@@ -142,7 +146,7 @@ public sealed record InteractionSummary
 
     /// <summary>Members the specification does not name.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary><c>quality_management.evaluation_completed</c>.</summary>
@@ -164,7 +168,7 @@ public sealed record EvaluationPayload
 
     /// <summary>Members the specification does not name.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>A completed evaluation. Member order follows Zoom's published example.</summary>
@@ -208,7 +212,7 @@ public sealed record Evaluation
 
     /// <summary>Members the specification does not name.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>The evaluated agent.</summary>
@@ -222,7 +226,7 @@ public sealed record AgentInfo
 
     /// <summary>Members the specification does not name.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>One evaluator of an evaluation.</summary>
@@ -236,7 +240,7 @@ public sealed record EvaluatorInfo
 
     /// <summary>Members the specification does not name.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary><c>endpoint.url_validation</c>: Zoom asks the endpoint to prove it holds the secret token.</summary>
@@ -255,7 +259,7 @@ public sealed record UrlValidationPayload
 
     /// <summary>Members the specification does not name.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>The answer to <see cref="UrlValidationEvent"/>: <c>{"plainToken": ..., "encryptedToken": ...}</c>.</summary>
