@@ -32,6 +32,7 @@ public abstract record ZoomEvent
 public sealed record InteractionAnalysisCompletedEvent : ZoomEvent
 {
     /// <summary>The event payload.</summary>
+    [JsonPropertyOrder(1)] // after the base record's event and event_ts, as Zoom writes it
     public required InteractionAnalysisPayload Payload { get; init; }
 }
 
@@ -153,6 +154,7 @@ public sealed record InteractionSummary
 public sealed record EvaluationCompletedEvent : ZoomEvent
 {
     /// <summary>The event payload.</summary>
+    [JsonPropertyOrder(1)] // after the base record's event and event_ts, as Zoom writes it
     public required EvaluationPayload Payload { get; init; }
 }
 
@@ -247,6 +249,7 @@ public sealed record EvaluatorInfo
 public sealed record UrlValidationEvent : ZoomEvent
 {
     /// <summary>The challenge.</summary>
+    [JsonPropertyOrder(1)] // after the base record's event and event_ts, as Zoom writes it
     public required UrlValidationPayload Payload { get; init; }
 }
 
