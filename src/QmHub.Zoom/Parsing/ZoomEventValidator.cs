@@ -254,8 +254,23 @@ internal sealed partial class ZoomEventValidator
         return n;
     }
 
-    private double? Number(JsonElement parent, string name, string path) =>
-        Typed(parent, name, path, required: false, JsonValueKind.Number, "a number") is { } value ? value.GetDouble() : null;
+    private double? Number(JsonElement parent, string name, string path)
+    {
+        if (Typed(parent, name, path, required: false, JsonValueKind.Number, "a number") is not { } value)
+        {
+            return null;
+        }
+
+        // 1e400 is valid JSON but reads as infinity, which no score can be and no JSON writer can write back.
+        var n = value.GetDouble();
+        if (!double.IsFinite(n))
+        {
+            AddError(Join(path, name), "type", $"expected a finite number, got {value.GetRawText()}");
+            return null;
+        }
+
+        return n;
+    }
 
     private void NonNegative(JsonElement parent, string name, string path)
     {
