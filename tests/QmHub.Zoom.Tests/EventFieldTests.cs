@@ -208,12 +208,14 @@ public sealed class EventFieldTests
         Assert.Null(o.AdditionalProperties);
     }
 
-    [Fact]
-    public void Spec_interaction_example_is_routed_by_shape_and_reports_its_empty_required_strings()
+    [Theory]
+    [InlineData(Fixture.SpecInteraction, ZoomEventKind.InteractionAnalysisCompleted, "payload.object.interaction_info.interaction_id")]
+    [InlineData(Fixture.SpecEvaluation, ZoomEventKind.EvaluationCompleted, "payload.object.evaluation_id")]
+    public void Spec_example_is_routed_by_shape_and_reports_its_empty_required_strings(string fixture, ZoomEventKind kind, string idPath)
     {
-        var result = Fixture.Parse(Fixture.SpecInteraction);
+        var result = Fixture.Parse(fixture);
 
-        Assert.Equal(ZoomEventKind.InteractionAnalysisCompleted, result.Kind);
+        Assert.Equal(kind, result.Kind);
         Assert.Equal(RoutingBasis.PayloadShape, result.RoutedBy);
         Assert.Null(result.Event);
         Assert.Equal(
@@ -221,25 +223,7 @@ public sealed class EventFieldTests
                 "event: warning event",
                 "event_ts: warning range",
                 "payload.account_id: error empty",
-                "payload.object.interaction_info.interaction_id: error empty",
-            ],
-            result.Findings.Select(Describe));
-    }
-
-    [Fact]
-    public void Spec_evaluation_example_is_routed_by_shape_and_reports_its_empty_required_strings()
-    {
-        var result = Fixture.Parse(Fixture.SpecEvaluation);
-
-        Assert.Equal(ZoomEventKind.EvaluationCompleted, result.Kind);
-        Assert.Equal(RoutingBasis.PayloadShape, result.RoutedBy);
-        Assert.Null(result.Event);
-        Assert.Equal(
-            [
-                "event: warning event",
-                "event_ts: warning range",
-                "payload.account_id: error empty",
-                "payload.object.evaluation_id: error empty",
+                $"{idPath}: error empty",
             ],
             result.Findings.Select(Describe));
     }

@@ -11,14 +11,9 @@ public sealed class RoutingTests
     {
         var result = Fixture.Parse(Fixture.EvaluationWithWrongName);
 
-        Assert.Equal(ZoomEventKind.EvaluationCompleted, result.Kind);
-        Assert.Equal(RoutingBasis.PayloadShape, result.RoutedBy);
+        AssertRoutedByShape(result, ZoomEventKind.EvaluationCompleted,
+            "event 'quality_management.interaction_analysis_completed' contradicts the payload, which has the shape of quality_management.evaluation_completed; routed by payload shape");
         Assert.Equal(ZoomEventNames.InteractionAnalysisCompleted, result.EventName);
-        Assert.Equal(
-            "event 'quality_management.interaction_analysis_completed' contradicts the payload, which has the shape of quality_management.evaluation_completed; routed by payload shape",
-            result.RoutingNote);
-        var warning = Assert.Single(result.Findings);
-        Assert.Equal(new ValidationFinding("event", FindingSeverity.Warning, "event", result.RoutingNote ?? "(no note)"), warning);
         var e = Assert.IsType<EvaluationCompletedEvent>(result.Event);
         Assert.Equal(ZoomEventNames.InteractionAnalysisCompleted, e.Event);
         Assert.Equal("eval_5c4b3a2918f7e6d5", e.Payload.Object.EvaluationId);
@@ -29,9 +24,8 @@ public sealed class RoutingTests
     {
         var result = ZoomEventParser.Parse(Fixture.With(Fixture.Interaction, "event", $"\"{ZoomEventNames.EvaluationCompleted}\""));
 
-        Assert.Equal(ZoomEventKind.InteractionAnalysisCompleted, result.Kind);
-        Assert.Equal(RoutingBasis.PayloadShape, result.RoutedBy);
-        Assert.Contains("contradicts the payload", result.RoutingNote, StringComparison.Ordinal);
+        AssertRoutedByShape(result, ZoomEventKind.InteractionAnalysisCompleted,
+            "event 'quality_management.evaluation_completed' contradicts the payload, which has the shape of quality_management.interaction_analysis_completed; routed by payload shape");
         Assert.IsType<InteractionAnalysisCompletedEvent>(result.Event);
     }
 
@@ -43,12 +37,8 @@ public sealed class RoutingTests
     {
         var result = ZoomEventParser.Parse(Fixture.With(fixture, "event", "\"\""));
 
-        Assert.Equal(kind, result.Kind);
-        Assert.Equal(RoutingBasis.PayloadShape, result.RoutedBy);
+        AssertRoutedByShape(result, kind, $"event is empty; routed by payload shape to {name}");
         Assert.Equal("", result.EventName);
-        Assert.Equal($"event is empty; routed by payload shape to {name}", result.RoutingNote);
-        Assert.Equal(new ValidationFinding("event", FindingSeverity.Warning, "event", result.RoutingNote ?? "(no note)"), Assert.Single(result.Findings));
-        Assert.NotNull(result.Event);
     }
 
     [Theory]
@@ -58,11 +48,7 @@ public sealed class RoutingTests
     {
         var result = ZoomEventParser.Parse(Fixture.With(fixture, "event", "\"quality_management.analysis_done\""));
 
-        Assert.Equal(kind, result.Kind);
-        Assert.Equal(RoutingBasis.PayloadShape, result.RoutedBy);
-        Assert.Equal($"event 'quality_management.analysis_done' is not a known event; routed by payload shape to {name}", result.RoutingNote);
-        Assert.Equal(FindingSeverity.Warning, Assert.Single(result.Findings).Severity);
-        Assert.NotNull(result.Event);
+        AssertRoutedByShape(result, kind, $"event 'quality_management.analysis_done' is not a known event; routed by payload shape to {name}");
     }
 
     [Fact]
@@ -233,5 +219,14 @@ public sealed class RoutingTests
     {
         Assert.Equal(ZoomEventKind.Unknown, ZoomEventKinds.FromEventName(name));
         Assert.Null(ZoomEventKind.Unknown.ToEventName());
+    }
+
+    private static void AssertRoutedByShape(ZoomEventParseResult result, ZoomEventKind kind, string note)
+    {
+        Assert.Equal(kind, result.Kind);
+        Assert.Equal(RoutingBasis.PayloadShape, result.RoutedBy);
+        Assert.Equal(note, result.RoutingNote);
+        Assert.Equal(new ValidationFinding("event", FindingSeverity.Warning, "event", note), Assert.Single(result.Findings));
+        Assert.NotNull(result.Event);
     }
 }
