@@ -16,6 +16,10 @@ public abstract record ZoomEvent
     public required long EventTs { get; init; }
 
     /// <summary>Members of the body that the specification does not name.</summary>
+    /// <remarks>
+    /// Settable rather than init-only on every model: the source generator treats init-only members as
+    /// constructor parameters, and extension data cannot bind to one (every deserialization threw).
+    /// </remarks>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
@@ -28,6 +32,7 @@ public abstract record ZoomEvent
 public sealed record InteractionAnalysisCompletedEvent : ZoomEvent
 {
     /// <summary>The event payload.</summary>
+    [JsonPropertyOrder(1)] // after the base record's event and event_ts, as Zoom writes it
     public required InteractionAnalysisPayload Payload { get; init; }
 }
 
@@ -149,6 +154,7 @@ public sealed record InteractionSummary
 public sealed record EvaluationCompletedEvent : ZoomEvent
 {
     /// <summary>The event payload.</summary>
+    [JsonPropertyOrder(1)] // after the base record's event and event_ts, as Zoom writes it
     public required EvaluationPayload Payload { get; init; }
 }
 
@@ -243,6 +249,7 @@ public sealed record EvaluatorInfo
 public sealed record UrlValidationEvent : ZoomEvent
 {
     /// <summary>The challenge.</summary>
+    [JsonPropertyOrder(1)] // after the base record's event and event_ts, as Zoom writes it
     public required UrlValidationPayload Payload { get; init; }
 }
 

@@ -15,6 +15,12 @@ public static class ZoomEventParser
     /// <summary>Parses, routes and validates a raw delivery body.</summary>
     public static ZoomEventParseResult Parse(ReadOnlyMemory<byte> body)
     {
+        // JsonDocument checks UTF-8 only when a string is read, which would throw mid-validation.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            return NotJson("the body is not valid JSON: it is not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {

@@ -81,7 +81,7 @@ internal sealed partial class ZoomEventValidator
 
                 break;
             default:
-                String(p, "account_id", "payload", required: false);
+                OptionalString(p, "account_id", "payload");
                 break;
         }
     }
@@ -95,15 +95,15 @@ internal sealed partial class ZoomEventValidator
         }
 
         NonNegative(o, "duration", path);
-        String(o, "queue_id", path);
-        String(o, "queue_name", path);
-        String(o, "engagement_id", path);
-        String(o, "direction", path);
-        String(o, "disposition", path);
+        OptionalString(o, "queue_id", path);
+        OptionalString(o, "queue_name", path);
+        OptionalString(o, "engagement_id", path);
+        OptionalString(o, "direction", path);
+        OptionalString(o, "disposition", path);
         NonNegative(o, "silence_event_count", path);
         NonNegative(o, "crosstalk_event_count", path);
         NonNegative(o, "hold_event_count", path);
-        String(o, "primary_language", path);
+        OptionalString(o, "primary_language", path);
 
         if (Object(o, "interaction_info", path, required: true) is { } info)
         {
@@ -111,8 +111,8 @@ internal sealed partial class ZoomEventValidator
             Phone(info, "from", infoPath);
             Phone(info, "to", infoPath);
             String(info, "interaction_id", infoPath, required: true, nonEmpty: true);
-            String(info, "agent_name", infoPath);
-            String(info, "consumer_name", infoPath);
+            OptionalString(info, "agent_name", infoPath);
+            OptionalString(info, "consumer_name", infoPath);
             Enum(info, "channel_type", infoPath, ChannelType.KnownValues);
             StringArray(info, "associated_ids", infoPath);
         }
@@ -129,16 +129,16 @@ internal sealed partial class ZoomEventValidator
 
     private void ValidateEvaluation(JsonElement o, string path)
     {
-        String(o, "interaction_id", path);
+        OptionalString(o, "interaction_id", path);
         var agentUserId = String(o, "agent_user_id", path);
-        String(o, "evaluator_user_id", path);
+        OptionalString(o, "evaluator_user_id", path);
         String(o, "evaluation_id", path, required: true, nonEmpty: true);
 
         if (Object(o, "agent_info", path) is { } agent)
         {
             var agentPath = Join(path, "agent_info");
             var infoUserId = String(agent, "agent_user_id", agentPath);
-            String(agent, "display_name", agentPath);
+            OptionalString(agent, "display_name", agentPath);
             if (agentUserId is { Length: > 0 } && infoUserId is { Length: > 0 } && agentUserId != infoUserId)
             {
                 AddWarning(Join(agentPath, "agent_user_id"), "consistency",
@@ -158,13 +158,13 @@ internal sealed partial class ZoomEventValidator
                     continue;
                 }
 
-                String(item, "evaluator_user_id", itemPath);
-                String(item, "display_name", itemPath);
+                OptionalString(item, "evaluator_user_id", itemPath);
+                OptionalString(item, "display_name", itemPath);
             }
         }
 
-        String(o, "scorecard_name", path);
-        String(o, "scoring_format", path);
+        OptionalString(o, "scorecard_name", path);
+        OptionalString(o, "scoring_format", path);
         var total = Number(o, "total_possible_score", path);
         if (total < 0)
         {
@@ -238,6 +238,10 @@ internal sealed partial class ZoomEventValidator
         return text;
     }
 
+    /// <summary>A string member no rule reads: its type is checked without materialising the value.</summary>
+    private void OptionalString(JsonElement parent, string name, string path) =>
+        _ = Typed(parent, name, path, required: false, JsonValueKind.String, "a string");
+
     private long? Integer(JsonElement parent, string name, string path, bool required = false)
     {
         if (Typed(parent, name, path, required, JsonValueKind.Number, "an integer") is not { } value)
@@ -254,8 +258,23 @@ internal sealed partial class ZoomEventValidator
         return n;
     }
 
-    private double? Number(JsonElement parent, string name, string path) =>
-        Typed(parent, name, path, required: false, JsonValueKind.Number, "a number") is { } value ? value.GetDouble() : null;
+    private double? Number(JsonElement parent, string name, string path)
+    {
+        if (Typed(parent, name, path, required: false, JsonValueKind.Number, "a number") is not { } value)
+        {
+            return null;
+        }
+
+        // 1e400 is valid JSON but reads as infinity, which no score can be and no JSON writer can write back.
+        var n = value.GetDouble();
+        if (!double.IsFinite(n))
+        {
+            AddError(Join(path, name), "type", $"expected a finite number, got {value.GetRawText()}");
+            return null;
+        }
+
+        return n;
+    }
 
     private void NonNegative(JsonElement parent, string name, string path)
     {

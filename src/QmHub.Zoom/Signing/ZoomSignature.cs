@@ -52,10 +52,15 @@ public static class ZoomSignature
         hmac.GetHashAndReset(destination);
     }
 
+    // Zoom writes lowercase hex and its own samples compare the header as a string, so "V0=" or an
+    // uppercase digit is not a Zoom signature (and one-byte changes to a header must never verify).
+    private static readonly SearchValues<char> LowercaseHex = SearchValues.Create("0123456789abcdef");
+
     internal static bool TryDecodeHeader(string value, Span<byte> destination)
     {
         var hex = value.AsSpan(Prefix.Length);
         return hex.Length == HashLength * 2
+            && !hex.ContainsAnyExcept(LowercaseHex)
             && Convert.FromHexString(hex, destination, out _, out var written) == OperationStatus.Done
             && written == HashLength;
     }

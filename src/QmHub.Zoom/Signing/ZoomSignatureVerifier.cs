@@ -68,7 +68,7 @@ public sealed class ZoomSignatureVerifier
         if (!signatureHeader.StartsWith(ZoomSignature.Prefix, StringComparison.Ordinal) || !ZoomSignature.TryDecodeHeader(signatureHeader, presented))
         {
             return Fail(ZoomVerificationFailure.MalformedSignature,
-                $"the {ZoomSignature.SignatureHeader} header must be 'v0=' followed by 64 hex digits ({signatureHeader.Length} characters received)",
+                $"the {ZoomSignature.SignatureHeader} header must be 'v0=' followed by 64 lowercase hex digits ({signatureHeader.Length} characters received)",
                 body.Length, timestamp);
         }
 

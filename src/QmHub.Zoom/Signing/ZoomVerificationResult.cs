@@ -7,7 +7,7 @@ public enum ZoomVerificationFailure
     None,
     /// <summary>No <c>x-zm-signature</c> header.</summary>
     MissingSignature,
-    /// <summary>The signature header is not <c>v0=</c> followed by 64 hex digits.</summary>
+    /// <summary>The signature header is not <c>v0=</c> followed by 64 lowercase hex digits.</summary>
     MalformedSignature,
     /// <summary>No <c>x-zm-request-timestamp</c> header.</summary>
     MissingTimestamp,

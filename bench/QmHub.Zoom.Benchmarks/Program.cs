@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(QmHub.Zoom.Benchmarks.DeliveryBenchmarks).Assembly).Run(args);
