@@ -40,32 +40,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             await WaitForHealthAsync(client, process);
 
             using var stop = new CancellationTokenSource();
-            var senders = Enumerable.Range(0, Senders).Select(s => Task.Run(async () =>
-            {
-                var local = new Random(seed + (round * 100) + s);
-                while (!stop.IsCancellationRequested)
-                {
-                    var n = Interlocked.Increment(ref sequence);
-                    var body = TestEvents.Bytes(NextEvent(local, n));
-                    try
-                    {
-                        using var content = new ByteArrayContent(body);
-                        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-                        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-                        content.Headers.Add("x-zm-request-timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                        content.Headers.Add("x-zm-signature", Zoom.Signing.ZoomSignature.Compute(RunningServer.Secret, ts, body));
-                        using var response = await client.PostAsync("/webhooks/zoom", content, stop.Token);
-                        if (response.StatusCode == HttpStatusCode.OK)
-                        {
-                            acknowledged.Add(body);
-                        }
-                    }
-                    catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
-                    {
-                        // The server was killed mid-request: not acknowledged, so Zoom would retry it.
-                    }
-                }
-            })).ToArray();
+            var senders = StartSenders(client, seed + (round * 100), acknowledged, () => Interlocked.Increment(ref sequence), stop.Token);
 
             await Task.Delay(random.Next(200, 1200));
             process.Kill(); // SIGKILL: no shutdown hook, no drain, no flush.
@@ -89,6 +64,68 @@ public sealed class CrashTests(ITestOutputHelper output)
             Assert.Equal(live, rebuilt);
         }
     }
+
+    [Fact]
+    public async Task Sigterm_under_load_drains_the_queue_and_exits_cleanly()
+    {
+        using var dir = new TempDirectory();
+        var db = dir.File("qmhub.db");
+        var port = FreePort();
+        using var process = QmHubProcess.StartServer(db, port);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        await WaitForHealthAsync(client, process);
+        var acknowledged = new ConcurrentBag<byte[]>();
+        var sequence = 0L;
+        using var stop = new CancellationTokenSource();
+        var senders = StartSenders(client, 11, acknowledged, () => Interlocked.Increment(ref sequence), stop.Token);
+
+        await Task.Delay(700);
+        using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        using var exitWait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(exitWait.Token);
+        await stop.CancelAsync();
+        await Task.WhenAll(senders);
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.True(acknowledged.Count >= 20, $"only {acknowledged.Count} acknowledged before SIGTERM");
+        Assert.Equal(0, await MissingAsync(db, acknowledged));
+    }
+
+    /// <summary>Senders that post fresh signed events until stopped, recording every body answered 200.</summary>
+    private static Task[] StartSenders(HttpClient client, int seed, ConcurrentBag<byte[]> acknowledged, Func<long> next, CancellationToken stop) =>
+        Enumerable.Range(0, Senders).Select(s => Task.Run(async () =>
+        {
+            var local = new Random(seed + s);
+            while (!stop.IsCancellationRequested)
+            {
+                var body = TestEvents.Bytes(NextEvent(local, next()));
+                try
+                {
+                    using var content = new ByteArrayContent(body);
+                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                    var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+                    content.Headers.Add("x-zm-request-timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    content.Headers.Add("x-zm-signature", Zoom.Signing.ZoomSignature.Compute(RunningServer.Secret, ts, body));
+                    using var response = await client.PostAsync("/webhooks/zoom", content, stop);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        acknowledged.Add(body);
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+                {
+                    // The server went away mid-request: not acknowledged, so Zoom would retry it.
+                    if (!stop.IsCancellationRequested)
+                    {
+                        await Task.Delay(20, CancellationToken.None);
+                    }
+                }
+            }
+        })).ToArray();
 
     private static ZoomEvent NextEvent(Random random, long n)
     {
