@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,11 +38,21 @@ public static class ZoomWebhookExtensions
     }
 
     /// <summary>Maps <c>POST <paramref name="pattern"/></c> to the Zoom webhook endpoint.</summary>
-    public static IEndpointConventionBuilder MapZoomWebhooks(this IEndpointRouteBuilder endpoints, string pattern = "/webhooks/zoom")
+    public static RouteHandlerBuilder MapZoomWebhooks(this IEndpointRouteBuilder endpoints, string pattern = "/webhooks/zoom")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var endpoint = endpoints.ServiceProvider.GetRequiredService<ZoomWebhookEndpoint>();
-        return endpoints.MapPost(pattern, endpoint.InvokeAsync).WithDisplayName("Zoom webhooks");
+        // A delegate with parameters (not a bare RequestDelegate) so that API explorers and OpenAPI documents list the route.
+        // No Accepts metadata: routing would then answer 415 itself, without the message this endpoint gives.
+        Func<HttpContext, Task> handler = endpoint.InvokeAsync;
+        return endpoints.MapPost(pattern, handler)
+            .WithDisplayName("Zoom webhooks")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 }
 

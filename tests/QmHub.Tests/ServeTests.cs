@@ -282,6 +282,22 @@ public sealed class ServeTests
     }
 
     [Fact]
+    public async Task Openapi_document_describes_every_api_route()
+    {
+        await using var server = await RunningServer.StartAsync();
+
+        using var json = JsonDocument.Parse(await server.Client.GetStringAsync("/openapi/v1.json"));
+
+        var paths = json.RootElement.GetProperty("paths");
+        foreach (var path in (string[])["/api/v1/interactions/{interactionId}", "/api/v1/evaluations/{evaluationId}", "/api/v1/events", "/api/v1/keys", "/webhooks/zoom"])
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
+        }
+
+        Assert.Equal("QmHub API", json.RootElement.GetProperty("info").GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task Health_and_readiness_answer()
     {
         await using var server = await RunningServer.StartAsync();

@@ -18,14 +18,28 @@ public static class RecordsApi
     /// <summary>Maps the routes; every one needs an API key, key management an admin key.</summary>
     public static RouteGroupBuilder MapRecordsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Read);
-        api.MapGet("/interactions/{interactionId}", GetInteractionAsync);
-        api.MapGet("/evaluations/{evaluationId}", GetEvaluationAsync);
-        api.MapGet("/events", ListEventsAsync);
-        api.MapGet("/events/{id:long}/body", GetEventBodyAsync).RequireAuthorization(Policies.Admin);
-        api.MapGet("/keys", ListKeysAsync).RequireAuthorization(Policies.Admin);
-        api.MapPost("/keys", CreateKeyAsync).RequireAuthorization(Policies.Admin);
-        api.MapDelete("/keys/{key}", RevokeKeyAsync).RequireAuthorization(Policies.Admin);
+        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Read)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapGet("/interactions/{interactionId}", GetInteractionAsync).WithTags("Records")
+            .WithSummary("The newest version of an interaction, every field as Zoom sent it, with account_id, last_event_ts and its evaluations")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/evaluations/{evaluationId}", GetEvaluationAsync).WithTags("Records")
+            .WithSummary("The newest version of an evaluation")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/events", ListEventsAsync).WithTags("Event log")
+            .WithSummary("The event log, newest first, with validation findings; keyset pagination by next_cursor")
+            .Produces<Page<StoredEvent>>().ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/events/{id:long}/body", GetEventBodyAsync).RequireAuthorization(Policies.Admin).WithTags("Event log")
+            .WithSummary("The raw body of a delivery, exactly as received (admin)")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/keys", ListKeysAsync).RequireAuthorization(Policies.Admin).WithTags("Keys")
+            .WithSummary("Every API key (never the key itself)").Produces<Page<ApiKeyInfo>>().ProducesProblem(StatusCodes.Status403Forbidden);
+        api.MapPost("/keys", CreateKeyAsync).RequireAuthorization(Policies.Admin).WithTags("Keys")
+            .WithSummary("Create an API key; the key is in this answer only").Produces<CreatedKey>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
+        api.MapDelete("/keys/{key}", RevokeKeyAsync).RequireAuthorization(Policies.Admin).WithTags("Keys")
+            .WithSummary("Revoke a key by id, name or prefix").Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

@@ -35,6 +35,12 @@ public static partial class QmHubServer
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
         services.AddSingleton<ApiKeyService>();
         services.AddProblemDetails();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "QmHub API";
+            document.Info.Description = "Zoom Quality Management events, verified and stored. Every /api/v1 route needs 'Authorization: Bearer <api key>'.";
+            return Task.CompletedTask;
+        }));
         // No cookies or other protected payloads yet: keys in memory, nothing written to disk unencrypted.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddZoomWebhooks<IngestHandler>(o =>
@@ -67,7 +73,10 @@ public static partial class QmHubServer
         app.UseAuthentication();
         app.UseAuthorization();
 
-        app.MapZoomWebhooks(options.WebhookPath);
+        app.MapZoomWebhooks(options.WebhookPath)
+            .WithSummary("Zoom QM webhook deliveries (authenticated by x-zm-signature)")
+            .WithTags("Webhooks");
+        app.MapOpenApi();
         app.MapRecordsApi();
         app.MapGet("/healthz", () => Results.Json(new HealthAnswer("alive"), HostingJsonContext.Default.HealthAnswer));
         app.MapGet("/readyz", async (IQmStore store, CancellationToken ct) => await store.IsWritableAsync(ct)
