@@ -58,6 +58,20 @@ public sealed class ZoomWebhookEndpointTests
     }
 
     [Fact]
+    public async Task Url_validation_without_a_plain_token_is_not_answered_but_reported()
+    {
+        await using var host = await StartAsync();
+        var body = """{"event":"endpoint.url_validation","event_ts":1764000000123,"payload":{"plainToken":""}}"""u8.ToArray();
+
+        using var response = await host.PostSignedAsync(body, CurrentToken);
+        var problem = await Problem.ReadAsync(response);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(["payload.plainToken: required, but empty"], problem.Errors);
+        Assert.DoesNotContain("encryptedToken", problem.Raw, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unsigned_url_validation_is_refused()
     {
         await using var host = await StartAsync();

@@ -251,6 +251,28 @@ public sealed class EventFieldTests
         Assert.IsType<EvaluationCompletedEvent>(v.Event);
     }
 
+    [Theory]
+    [InlineData(Fixture.Interaction)]
+    [InlineData(Fixture.Evaluation)]
+    [InlineData(Fixture.EvaluationWithWrongName)]
+    [InlineData(Fixture.SpecInteraction)]
+    public void Parsing_an_element_gives_what_parsing_its_bytes_gives(string fixture)
+    {
+        var bytes = Fixture.Bytes(fixture);
+        using var document = JsonDocument.Parse(bytes);
+
+        var fromBytes = ZoomEventParser.Parse(bytes);
+        var fromElement = ZoomEventParser.Parse(document.RootElement);
+
+        Assert.Equal((fromBytes.Kind, fromBytes.RoutedBy, fromBytes.RoutingNote), (fromElement.Kind, fromElement.RoutedBy, fromElement.RoutingNote));
+        Assert.Equal(fromBytes.Findings, fromElement.Findings);
+        Assert.Equal(fromBytes.Event is null, fromElement.Event is null);
+        if (fromBytes.Event is { } a && fromElement.Event is { } b)
+        {
+            Assert.Equal(ZoomJson.SerializeToUtf8Bytes(a), ZoomJson.SerializeToUtf8Bytes(b));
+        }
+    }
+
     private static string Describe(ValidationFinding f) =>
         $"{f.Path}: {f.Severity.ToString().ToLowerInvariant()} {f.Code}";
 

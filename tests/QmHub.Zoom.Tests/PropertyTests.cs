@@ -42,6 +42,18 @@ public sealed class PropertyTests
     }
 
     [Fact]
+    public void Signature_is_the_HMAC_of_v0_timestamp_body_for_any_timestamp()
+    {
+        Gen.Select(Body, Secret, Gen.OneOf<long>(Gen.Long, Gen.OneOf(long.MinValue, long.MaxValue, 0L, -1L))).Sample((body, secret, timestamp) =>
+        {
+            byte[] message = [.. Encoding.ASCII.GetBytes($"v0:{Fixture.Seconds(timestamp)}:"), .. body];
+            var expected = "v0=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), message));
+
+            Assert.Equal(expected, ZoomSignature.Compute(secret, timestamp, body));
+        }, iter: Iterations);
+    }
+
+    [Fact]
     public void Any_one_byte_change_to_the_body_fails()
     {
         var gen = from body in Gen.Byte.Array[1, 2048]

@@ -89,12 +89,12 @@ public sealed class ZoomSignatureVerifier
         }
 
         // Every secret is checked, so the time taken does not depend on which one (if any) matches.
-        var timestampText = timestamp.ToString(CultureInfo.InvariantCulture);
+        using var message = new ZoomSignature.SignedMessage(timestamp, body);
         Span<byte> expected = stackalloc byte[ZoomSignature.HashLength];
         ZoomSecret? matched = null;
         foreach (var (secret, key) in _secrets)
         {
-            ZoomSignature.ComputeHash(key, timestampText, body, expected);
+            HMACSHA256.HashData(key, message.Bytes, expected);
             if (CryptographicOperations.FixedTimeEquals(expected, presented) && matched is null)
             {
                 matched = secret;
