@@ -351,9 +351,12 @@ public sealed class ContactCenterSimulator
             {
                 // The interaction's delivery is held up (Zoom-side delay) until after its first evaluation.
                 firstDeliveryAt = evaluations[0].At + _random.Between(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(15));
-                if (versionAt is { } v && v <= firstDeliveryAt && !outOfOrder)
+                // No version of the interaction may arrive before the evaluation either; an out-of-order
+                // older version comes after the newer one anyway.
+                var notBefore = outOfOrder ? evaluations[0].At : firstDeliveryAt;
+                if (versionAt is { } v && v <= notBefore)
                 {
-                    versionAt = firstDeliveryAt + _random.Between(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10));
+                    versionAt = notBefore + _random.Between(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10));
                 }
             }
 
