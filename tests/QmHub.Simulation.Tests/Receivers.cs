@@ -125,13 +125,13 @@ internal sealed class FlakyEndpoint(int failures)
 
     public ConcurrentQueue<(string TrackingId, string Timestamp, IHeaderDictionary Headers)> Requests { get; } = new();
 
-    public async Task<IResult> HandleAsync(HttpContext context)
+    public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
         await request.Body.CopyToAsync(Stream.Null);
         var trackingId = request.Headers["x-zm-trackingid"].ToString();
         Requests.Enqueue((trackingId, request.Headers["x-zm-request-timestamp"].ToString(), new HeaderDictionary(request.Headers.ToDictionary())));
         var attempt = _attempts.AddOrUpdate(trackingId, 1, (_, n) => n + 1);
-        return attempt <= failures ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable) : Results.Ok();
+        context.Response.StatusCode = attempt <= failures ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
     }
 }
