@@ -146,7 +146,7 @@ public sealed class ContactCenterSimulator
                 yield return original with
                 {
                     Sequence = ++_sequence,
-                    ScheduledAt = pending.At,
+                    ScheduledAt = TruncateToMillisecond(pending.At),
                     TrackingId = TrackingId(),
                     Fault = DeliveryFault.Duplicate | (original.Fault & DeliveryFault.InvalidPayload),
                 };
@@ -178,7 +178,7 @@ public sealed class ContactCenterSimulator
                 Kind = pending.Kind,
                 Event = typed,
                 Body = body,
-                ScheduledAt = pending.At,
+                ScheduledAt = TruncateToMillisecond(pending.At),
                 TrackingId = TrackingId(),
                 Fault = fault,
                 AccountId = pending.AccountId,

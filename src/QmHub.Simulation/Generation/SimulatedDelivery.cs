@@ -57,7 +57,7 @@ public sealed record SimulatedDelivery
     /// <summary>The exact body bytes: compact UTF-8 JSON in the specification's member order.</summary>
     public required ReadOnlyMemory<byte> Body { get; init; }
 
-    /// <summary>When Zoom would send it, on the simulated clock (a delayed delivery is later than its <c>event_ts</c>).</summary>
+    /// <summary>When Zoom would send it, on the simulated clock, to the millisecond (a delayed delivery is later than its <c>event_ts</c>).</summary>
     public required DateTimeOffset ScheduledAt { get; init; }
 
     /// <summary>The <c>x-zm-trackingid</c> header value.</summary>
