@@ -156,28 +156,21 @@ public sealed class UrlValidationChecker(HttpClient http, TimeProvider? timeProv
             return (UrlValidationFailure.NotJsonObject, $"the 200 answer is JSON {root.ValueKind.ToString().ToUpperInvariant()}, not an object with plainToken and encryptedToken.");
         }
 
-        if (!root.TryGetProperty("plainToken", out var plain) || plain.ValueKind != JsonValueKind.String)
+        if (!TryGetString(root, "plainToken", "plain_token", out var plain, out var plainMissing))
         {
-            var near = root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n.Equals("plainToken", StringComparison.OrdinalIgnoreCase) || n.Equals("plain_token", StringComparison.OrdinalIgnoreCase));
-            return (UrlValidationFailure.MissingPlainToken, near is not null
-                ? $"the answer has '{near}' but Zoom requires the member to be spelled exactly 'plainToken' (a string)."
-                : "the answer has no 'plainToken' string; echo the challenge's payload.plainToken.");
+            return (UrlValidationFailure.MissingPlainToken, plainMissing + "echo the challenge's payload.plainToken.");
         }
 
-        if (plain.GetString() != plainToken)
+        if (plain != plainToken)
         {
-            return (UrlValidationFailure.WrongPlainToken, $"plainToken is '{plain.GetString()}' but the challenge sent '{plainToken}'; echo payload.plainToken unchanged.");
+            return (UrlValidationFailure.WrongPlainToken, $"plainToken is '{plain}' but the challenge sent '{plainToken}'; echo payload.plainToken unchanged.");
         }
 
-        if (!root.TryGetProperty("encryptedToken", out var encrypted) || encrypted.ValueKind != JsonValueKind.String)
+        if (!TryGetString(root, "encryptedToken", "encrypted_token", out var answer, out var encryptedMissing))
         {
-            var near = root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n.Equals("encryptedToken", StringComparison.OrdinalIgnoreCase) || n.Equals("encrypted_token", StringComparison.OrdinalIgnoreCase));
-            return (UrlValidationFailure.MissingEncryptedToken, near is not null
-                ? $"the answer has '{near}' but Zoom requires the member to be spelled exactly 'encryptedToken' (a string)."
-                : "the answer has no 'encryptedToken' string; answer the lowercase hex HMAC-SHA256 of plainToken keyed by the secret token.");
+            return (UrlValidationFailure.MissingEncryptedToken, encryptedMissing + "answer the lowercase hex HMAC-SHA256 of plainToken keyed by the secret token.");
         }
 
-        var answer = encrypted.GetString() ?? string.Empty;
         if (answer == expected)
         {
             return (UrlValidationFailure.None, "the endpoint answered 200 with the correct plainToken and encryptedToken.");
@@ -189,6 +182,25 @@ public sealed class UrlValidationChecker(HttpClient http, TimeProvider? timeProv
                 ? $"it is not 64 hex digits ({answer.Length} characters); the answer must be the lowercase hex HMAC-SHA256 of plainToken."
                 : "it is 64 hex digits but not HMAC-SHA256(secret token, plainToken): the endpoint holds a different secret token, or hashes something other than plainToken.";
         return (UrlValidationFailure.WrongEncryptedToken, $"encryptedToken is wrong: {why}");
+    }
+
+    /// <summary>Reads a string member spelled exactly as Zoom requires; otherwise says how the answer got it wrong, ending in "; ".</summary>
+    private static bool TryGetString(JsonElement root, string name, string snakeCase, out string value, out string missing)
+    {
+        if (root.TryGetProperty(name, out var member) && member.ValueKind == JsonValueKind.String)
+        {
+            value = member.GetString() ?? string.Empty;
+            missing = string.Empty;
+            return true;
+        }
+
+        var near = root.EnumerateObject().Select(p => p.Name)
+            .FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase) || n.Equals(snakeCase, StringComparison.OrdinalIgnoreCase));
+        value = string.Empty;
+        missing = near is not null && near != name
+            ? $"the answer has '{near}' but Zoom requires the member to be spelled exactly '{name}' (a string); "
+            : $"the answer has no '{name}' string; ";
+        return false;
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
