@@ -167,6 +167,33 @@ public sealed class SenderTests(ZoomReceiverFixture receiver) : IClassFixture<Zo
     }
 
     [Fact]
+    public async Task Canceling_a_run_returns_the_summary_so_far_marked_canceled()
+    {
+        var flaky = new FlakyEndpoint(failures: 100);
+        await using var app = await LoopbackApp.StartAsync(_ => { }, a => a.MapPost("/hook", flaky.HandleAsync));
+        var sender = new ZoomDeliverySender(Http, new DeliverySenderOptions
+        {
+            Url = app.Url("/hook"),
+            SecretToken = "s",
+            Retry = RetrySchedule.Zoom, // the first retry would wait 5 minutes
+            RequestTimeout = TimeSpan.FromSeconds(30),
+        });
+        using var stop = new CancellationTokenSource();
+        var run = sender.SendAsync(ContactCenterSimulator.Generate(GenerationTests.Options(count: 5)), cancellationToken: stop.Token);
+        while (flaky.Requests.Count < 5)
+        {
+            await Task.Delay(20);
+        }
+
+        await stop.CancelAsync();
+        var summary = await run;
+
+        Assert.True(summary.Canceled);
+        Assert.Equal((5L, 0L, 5L, 0L), (summary.Sent, summary.Acknowledged, summary.Failed, summary.Retries));
+        Assert.Equal(5, summary.AnswersByStatus[503]);
+    }
+
+    [Fact]
     public void Sender_options_out_of_range_are_rejected_naming_each_setting()
     {
         var ex = Assert.Throws<ArgumentException>(() => new ZoomDeliverySender(Http, new DeliverySenderOptions

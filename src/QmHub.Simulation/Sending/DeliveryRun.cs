@@ -140,6 +140,9 @@ public sealed record DeliveryRunSummary
     /// <summary>Every delivery's outcome in completion order, when <see cref="DeliverySenderOptions.KeepOutcomes"/> is on; otherwise empty.</summary>
     public required IReadOnlyList<DeliveryOutcome> Outcomes { get; init; }
 
-    /// <summary>Deliveries given up on, whatever the reason.</summary>
+    /// <summary>Whether the run was stopped by its cancellation token before every delivery finished.</summary>
+    public bool Canceled { get; init; }
+
+    /// <summary>Deliveries given up on (or unfinished when <see cref="Canceled"/>), whatever the reason.</summary>
     public long Failed => Sent - Acknowledged;
 }

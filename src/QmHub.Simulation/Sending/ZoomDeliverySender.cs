@@ -40,7 +40,7 @@ public sealed class ZoomDeliverySender
     /// <param name="deliveries">The deliveries, in send order.</param>
     /// <param name="progress">Receives a report at most every <see cref="DeliverySenderOptions.ProgressInterval"/>, and a last one at the end.</param>
     /// <param name="total">How many deliveries there are, when known, for the progress bar.</param>
-    /// <param name="cancellationToken">Stops sending; the returned task is then canceled.</param>
+    /// <param name="cancellationToken">Stops sending and waiting for retries; the summary then has <see cref="DeliveryRunSummary.Canceled"/> set and counts what was unfinished as failed.</param>
     public Task<DeliveryRunSummary> SendAsync(IEnumerable<SimulatedDelivery> deliveries, IProgress<SimulationProgress>? progress = null, long? total = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(deliveries);
@@ -54,6 +54,32 @@ public sealed class ZoomDeliverySender
         var run = new RunState(this, progress, total);
         using var slots = new SemaphoreSlim(_options.MaxConcurrency);
         var inFlight = new List<Task>();
+        var canceled = false;
+        try
+        {
+            await StartAllAsync(deliveries, slots, run, inFlight, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            canceled = true;
+        }
+
+        // Every attempt ends before the semaphore goes; canceled ones end quickly.
+        try
+        {
+            await Task.WhenAll(inFlight);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            canceled = true;
+        }
+
+        return run.Finish(canceled);
+    }
+
+    /// <summary>Paces first attempts to the rate and starts each delivery once a slot is free.</summary>
+    private async Task StartAllAsync(IAsyncEnumerable<SimulatedDelivery> deliveries, SemaphoreSlim slots, RunState run, List<Task> inFlight, CancellationToken cancellationToken)
+    {
         long index = 0;
         await foreach (var delivery in deliveries.WithCancellation(cancellationToken))
         {
@@ -72,12 +98,9 @@ public sealed class ZoomDeliverySender
             inFlight.Add(DeliverAsync(delivery, slots, run, cancellationToken));
             if (inFlight.Count >= 4096)
             {
-                inFlight.RemoveAll(t => t.IsCompleted);
+                inFlight.RemoveAll(t => t.IsCompletedSuccessfully);
             }
         }
-
-        await Task.WhenAll(inFlight);
-        return run.Finish();
     }
 
     private async Task DeliverAsync(SimulatedDelivery delivery, SemaphoreSlim slots, RunState run, CancellationToken cancellationToken)
@@ -238,7 +261,7 @@ public sealed class ZoomDeliverySender
             Report(force: false);
         }
 
-        public DeliveryRunSummary Finish()
+        public DeliveryRunSummary Finish(bool canceled)
         {
             Report(force: true);
             var latencies = _latencies.ToArray();
@@ -258,6 +281,7 @@ public sealed class ZoomDeliverySender
                 Elapsed = Elapsed,
                 Faults = _faults.Rates(),
                 Outcomes = _outcomes.ToArray(),
+                Canceled = canceled,
             };
         }
 
