@@ -100,6 +100,24 @@ public sealed class RecordingTests(ZoomReceiverFixture receiver) : IClassFixture
     }
 
     [Fact]
+    public async Task A_stream_can_be_recorded_and_sent_at_once()
+    {
+        var deliveries = ContactCenterSimulator.Generate(GenerationTests.Options(seed: 4, count: 25));
+        var path = Path.Combine(_folder, "tee.ndjson");
+        var sender = new ZoomDeliverySender(Http, new DeliverySenderOptions { Url = receiver.WebhookUrl, SecretToken = ZoomReceiverFixture.Secret, RequestTimeout = TimeSpan.FromSeconds(30) });
+
+        DeliveryRunSummary summary;
+        await using (var writer = NdjsonDeliveryWriter.Create(path, new DeliverySigner(ZoomReceiverFixture.Secret)))
+        {
+            summary = await sender.SendAsync(writer.WriteThroughAsync(deliveries), total: 25);
+            Assert.Equal(25, writer.Written);
+        }
+
+        Assert.Equal(25, summary.Acknowledged);
+        Assert.Equal(25, (await File.ReadAllLinesAsync(path)).Length);
+    }
+
+    [Fact]
     public async Task Sign_helper_gives_headers_that_verify_and_a_curl_line_the_receiver_accepts()
     {
         var body = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(ContactCenterSimulator.Generate(GenerationTests.Options(count: 1)).Single().Body.Span).Replace("\"agent_name\":\"", "\"agent_name\":\"O'Brien ", StringComparison.Ordinal) + "\n");

@@ -120,6 +120,22 @@ public sealed class NdjsonDeliveryWriter : IAsyncDisposable
         await _stream.FlushAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Yields every delivery after writing it, so that one stream can be recorded and sent at once
+    /// (<c>simulate --url … --out …</c>): <c>sender.SendAsync(writer.WriteThroughAsync(deliveries))</c>.
+    /// </summary>
+    public async IAsyncEnumerable<SimulatedDelivery> WriteThroughAsync(IEnumerable<SimulatedDelivery> deliveries, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        foreach (var delivery in deliveries)
+        {
+            await WriteAsync(delivery, cancellationToken);
+            yield return delivery;
+        }
+
+        await _stream.FlushAsync(cancellationToken);
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
