@@ -47,7 +47,7 @@ public sealed class ContactCenterSimulator
     private sealed record Pending(
         DateTimeOffset At,
         DeliveryKind Kind,
-        ZoomEvent? Event,
+        ZoomEvent Event,
         string AccountId,
         string InteractionId,
         DeliveryFault Fault,
@@ -98,15 +98,13 @@ public sealed class ContactCenterSimulator
             var nextArrival = NextArrival(_options.Start);
             while (true)
             {
-                var hasPending = _pending.TryPeek(out var pending, out _);
-                var next = hasPending && pending!.At <= nextArrival ? pending.At : nextArrival;
-                if (next > end)
+                if (_pending.TryPeek(out var pending, out _) && pending.At <= nextArrival)
                 {
-                    yield break;
-                }
+                    if (pending.At > end)
+                    {
+                        yield break;
+                    }
 
-                if (hasPending && pending!.At <= nextArrival)
-                {
                     _pending.Dequeue();
                     foreach (var delivery in Emit(pending))
                     {
@@ -116,12 +114,18 @@ public sealed class ContactCenterSimulator
                             yield break;
                         }
                     }
+
+                    continue;
                 }
-                else
+
+                // Anything still pending is later than the next arrival, so past the end as well.
+                if (nextArrival > end)
                 {
-                    StartContact(nextArrival);
-                    nextArrival = NextArrival(nextArrival);
+                    yield break;
                 }
+
+                StartContact(nextArrival);
+                nextArrival = NextArrival(nextArrival);
             }
         }
 
@@ -161,7 +165,7 @@ public sealed class ContactCenterSimulator
             fault |= _random.Chance(faults.StaleTimestampPercent / 100) ? DeliveryFault.StaleTimestamp : DeliveryFault.None;
             var duplicate = _random.Chance(faults.DuplicatePercent / 100);
 
-            ReadOnlyMemory<byte> body = ZoomJson.SerializeToUtf8Bytes(pending.Event!);
+            ReadOnlyMemory<byte> body = ZoomJson.SerializeToUtf8Bytes(pending.Event);
             string? reason = null;
             var typed = pending.Event;
             if (invalid)
@@ -328,7 +332,7 @@ public sealed class ContactCenterSimulator
             {
                 var at = TruncateToMillisecond(analysedAt + _random.Between(TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(15)));
                 var automated = NewEvaluation(account, agent, interactionId, at, scorecard, quality + 0.02 + _random.Normal(0, 0.02), EvaluationType.Automated, []);
-                automatedPercent = Math.Round(automated.Payload.Object.EvaluationScoreRatio!.Value * 100, 1);
+                automatedPercent = automated.Payload.Object.EvaluationScoreRatio is { } ratio ? Math.Round(ratio * 100, 1) : null;
                 evaluations.Add(new PlannedEvaluation(at, automated));
                 if (_random.Chance(_options.ManualEvaluationPercent / 100))
                 {

@@ -19,7 +19,7 @@ internal static class InvalidPayloads
     private static readonly Mutation[] Common =
     [
         root => Remove(root, "event_ts"),
-        root => Replace(root, "event_ts", root["event_ts"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        root => Replace(root, "event_ts", root["event_ts"]?.ToJsonString() ?? "0"),
         root => Remove(Obj(root, "payload"), "account_id", "payload."),
         root => Replace(Obj(root, "payload"), "account_id", string.Empty, "payload."),
         root => Replace(Obj(root, "payload"), "account_id", 4_102_557, "payload."),
@@ -46,7 +46,8 @@ internal static class InvalidPayloads
 
     public static (byte[] Body, string Reason) Break(ReadOnlyMemory<byte> validBody, DeliveryKind kind, SimRandom random)
     {
-        var root = JsonNode.Parse(validBody.Span)!.AsObject();
+        var root = JsonNode.Parse(validBody.Span) as JsonObject
+            ?? throw new ArgumentException("A simulated body is always a JSON object.", nameof(validBody));
         var specific = kind == DeliveryKind.InteractionAnalysisCompleted ? Interaction : Evaluation;
         var index = random.Next(0, Common.Length + specific.Length);
         var reason = index < Common.Length ? Common[index](root) : specific[index - Common.Length](root);
@@ -58,7 +59,7 @@ internal static class InvalidPayloads
         var node = root;
         foreach (var name in path)
         {
-            node = node[name]!.AsObject();
+            node = node[name] as JsonObject ?? throw new InvalidOperationException($"A simulated body always has the object '{name}'.");
         }
 
         return node;
