@@ -177,13 +177,19 @@ public sealed class SenderTests(ZoomReceiverFixture receiver) : IClassFixture<Zo
             SecretToken = "s",
             Retry = RetrySchedule.Zoom, // the first retry would wait 5 minutes
             RequestTimeout = TimeSpan.FromSeconds(30),
+            ProgressInterval = TimeSpan.Zero,
         });
         using var stop = new CancellationTokenSource();
-        var run = sender.SendAsync(ContactCenterSimulator.Generate(GenerationTests.Options(count: 5)), cancellationToken: stop.Token);
-        while (flaky.Requests.Count < 5)
+        var allWaiting = new TaskCompletionSource();
+        var progress = new CallbackProgress(p =>
         {
-            await Task.Delay(20);
-        }
+            if (p.WaitingForRetry == 5)
+            {
+                allWaiting.TrySetResult();
+            }
+        });
+        var run = sender.SendAsync(ContactCenterSimulator.Generate(GenerationTests.Options(count: 5)), progress, cancellationToken: stop.Token);
+        await allWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         await stop.CancelAsync();
         var summary = await run;
@@ -216,6 +222,11 @@ public sealed class SenderTests(ZoomReceiverFixture receiver) : IClassFixture<Zo
     [InlineData("none", "none")]
     public void Retry_schedules_parse_from_command_line_text(string text, string expected) =>
         Assert.Equal(expected, RetrySchedule.Parse(text).ToString());
+
+    private sealed class CallbackProgress(Action<SimulationProgress> callback) : IProgress<SimulationProgress>
+    {
+        public void Report(SimulationProgress value) => callback(value);
+    }
 
     /// <summary>Records reports on the reporting thread (Progress&lt;T&gt; would post them later).</summary>
     private sealed class SynchronousProgress(List<SimulationProgress> reports) : IProgress<SimulationProgress>

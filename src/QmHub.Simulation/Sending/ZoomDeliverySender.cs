@@ -230,7 +230,11 @@ public sealed class ZoomDeliverySender
             }
         }
 
-        public void WaitingForRetry(int change) => Interlocked.Add(ref _waiting, change);
+        public void WaitingForRetry(int change)
+        {
+            Interlocked.Add(ref _waiting, change);
+            Report(force: false);
+        }
 
         public void Completed(DeliveryOutcome outcome)
         {
