@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using QmHub.Testing;
 using QmHub.Zoom.Signing;
 
 namespace QmHub.Simulation.Tests;
@@ -8,16 +9,16 @@ namespace QmHub.Simulation.Tests;
 public sealed class RecordingTests(ZoomReceiverFixture receiver) : IClassFixture<ZoomReceiverFixture>, IDisposable
 {
     private static readonly HttpClient Http = new();
-    private readonly string _folder = Directory.CreateTempSubdirectory("qmhub-sim-").FullName;
+    private readonly TempDirectory _folder = new();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task Ndjson_round_trip_keeps_every_delivery_byte_for_byte()
     {
         var faults = new FaultRates { DuplicatePercent = 5, InvalidPayloadPercent = 5, StaleTimestampPercent = 5, OutOfOrderPercent = 5 };
         var deliveries = ContactCenterSimulator.Generate(GenerationTests.Options(seed: 8, count: 500, faults: faults)).ToList();
-        var path = Path.Combine(_folder, "run.ndjson");
+        var path = _folder.File("run.ndjson");
         var signedAt = DateTimeOffset.FromUnixTimeSeconds(1_772_400_000);
 
         await using (var writer = NdjsonDeliveryWriter.Create(path, new DeliverySigner(ZoomReceiverFixture.Secret, new FixedClock(signedAt))))
@@ -79,7 +80,7 @@ public sealed class RecordingTests(ZoomReceiverFixture receiver) : IClassFixture
     public async Task Replay_re_signs_old_recordings_with_a_fresh_timestamp_and_they_are_acknowledged()
     {
         var deliveries = ContactCenterSimulator.Generate(GenerationTests.Options(seed: 21, count: 40)).ToList();
-        var path = Path.Combine(_folder, "old.ndjson");
+        var path = _folder.File("old.ndjson");
         await using (var writer = NdjsonDeliveryWriter.Create(path, new DeliverySigner(ZoomReceiverFixture.Secret, new FixedClock(DateTimeOffset.UnixEpoch.AddYears(40)))))
         {
             await writer.WriteAllAsync(deliveries);
@@ -103,7 +104,7 @@ public sealed class RecordingTests(ZoomReceiverFixture receiver) : IClassFixture
     public async Task A_stream_can_be_recorded_and_sent_at_once()
     {
         var deliveries = ContactCenterSimulator.Generate(GenerationTests.Options(seed: 4, count: 25));
-        var path = Path.Combine(_folder, "tee.ndjson");
+        var path = _folder.File("tee.ndjson");
         var sender = new ZoomDeliverySender(Http, new DeliverySenderOptions { Url = receiver.WebhookUrl, SecretToken = ZoomReceiverFixture.Secret, RequestTimeout = TimeSpan.FromSeconds(30) });
 
         DeliveryRunSummary summary;
