@@ -8,6 +8,10 @@ var root = new RootCommand("QmHub: receive, verify, store and report Zoom Qualit
     StoreCommands.Migrate(),
     StoreCommands.Reproject(),
     StoreCommands.Keys(),
+    SimulationCommands.Simulate(),
+    SimulationCommands.Replay(),
+    SimulationCommands.Sign(),
+    DemoCommand.Create(),
 };
 
 try
@@ -24,4 +28,10 @@ catch (Microsoft.Extensions.Options.OptionsValidationException ex)
 {
     await Console.Error.WriteLineAsync("Invalid settings:" + Environment.NewLine + string.Join(Environment.NewLine, ex.Failures.Select(f => "  - " + f)));
     return 2;
+}
+catch (Exception ex) when (ex is ArgumentException or FormatException or IOException or HttpRequestException or UnauthorizedAccessException)
+{
+    // Errors a person can fix (a bad value, a missing file, an unreachable URL): the message, not a stack trace.
+    await Console.Error.WriteLineAsync($"qmhub: {ex.Message}");
+    return 1;
 }

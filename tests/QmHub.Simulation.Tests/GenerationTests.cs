@@ -107,7 +107,11 @@ public sealed class GenerationTests
         var second = new ContactCenterSimulator(Options(seed: 42, count: 5_000, faults: faults));
         var again = second.Generate().ToList();
         var third = second.Generate().ToList();
+        var sequence = second.Generate();
+        var enumeratedOnce = sequence.Select(d => Convert.ToHexString(d.Body.Span)).ToList();
+        var enumeratedTwice = sequence.Select(d => Convert.ToHexString(d.Body.Span)).ToList();
 
+        Assert.Equal(enumeratedOnce, enumeratedTwice);
         Assert.Equal(first.Count, again.Count);
         for (var i = 0; i < first.Count; i++)
         {

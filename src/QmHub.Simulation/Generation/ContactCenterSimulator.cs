@@ -42,7 +42,14 @@ public sealed class ContactCenterSimulator
     /// when the simulated clock passes the end of <see cref="SimulationOptions.Duration"/>. Each enumeration
     /// starts over and yields the same stream.
     /// </summary>
-    public IEnumerable<SimulatedDelivery> Generate() => new Run(_options).Deliveries();
+    public IEnumerable<SimulatedDelivery> Generate()
+    {
+        // The run's state is created per enumeration, so enumerating the same sequence twice gives the same stream.
+        foreach (var delivery in new Run(_options).Deliveries())
+        {
+            yield return delivery;
+        }
+    }
 
     private sealed record Pending(
         DateTimeOffset At,

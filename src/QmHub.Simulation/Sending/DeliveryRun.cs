@@ -33,6 +33,12 @@ public sealed record DeliverySenderOptions
     /// <summary>The least time between two progress reports. Default 200 ms.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Whether the receiver acknowledges authentic deliveries that fail validation, as QmHub does (it keeps them
+    /// in quarantine and answers 200). Off: they are expected to be refused, as the receiver library's default (422).
+    /// </summary>
+    public bool ReceiverKeepsInvalidPayloads { get; init; }
+
     /// <summary>Whether <see cref="DeliveryRunSummary.Outcomes"/> lists every delivery (memory grows with the run). Default off.</summary>
     public bool KeepOutcomes { get; init; }
 

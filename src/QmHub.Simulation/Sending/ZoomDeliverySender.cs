@@ -103,6 +103,10 @@ public sealed class ZoomDeliverySender
         }
     }
 
+    private bool ExpectAcknowledged(SimulatedDelivery delivery) =>
+        delivery.ExpectAcknowledged
+        || (_options.ReceiverKeepsInvalidPayloads && (delivery.Fault & (DeliveryFault.BadSignature | DeliveryFault.StaleTimestamp)) == DeliveryFault.None);
+
     private async Task DeliverAsync(SimulatedDelivery delivery, SemaphoreSlim slots, RunState run, CancellationToken cancellationToken)
     {
         // The caller acquired the slot for the first attempt; retries acquire their own.
@@ -129,7 +133,7 @@ public sealed class ZoomDeliverySender
             var acknowledged = result.StatusCode is >= 200 and < 300;
             if (acknowledged || attempt > _options.Retry.Delays.Count)
             {
-                run.Completed(new DeliveryOutcome(delivery.Sequence, delivery.TrackingId, delivery.Fault, delivery.ExpectAcknowledged, result.StatusCode, attempt, result.Error));
+                run.Completed(new DeliveryOutcome(delivery.Sequence, delivery.TrackingId, delivery.Fault, ExpectAcknowledged(delivery), result.StatusCode, attempt, result.Error));
                 return;
             }
 
