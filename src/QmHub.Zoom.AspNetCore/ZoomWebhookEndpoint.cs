@@ -58,13 +58,14 @@ internal sealed partial class ZoomWebhookEndpoint(
         }
 
         var parsed = ZoomEventParser.Parse(body);
-        if (parsed.Event is UrlValidationEvent challenge)
+        if (parsed.Event is UrlValidationEvent challenge && verification.MatchedSecret is { } secret)
         {
-            LogChallengeAnswered(logger, verification.MatchedSecret!.Name);
+            // Answered under the secret that verified the challenge itself: with several Zoom apps, each gets its own answer.
+            LogChallengeAnswered(logger, secret.Name);
             var answer = new UrlValidationResponse
             {
                 PlainToken = challenge.Payload.PlainToken,
-                EncryptedToken = ZoomSignature.ComputeUrlValidationToken(verification.MatchedSecret.Token, challenge.Payload.PlainToken),
+                EncryptedToken = ZoomSignature.ComputeUrlValidationToken(secret.Token, challenge.Payload.PlainToken),
             };
             return Results.Json(answer, ZoomJson.Default.UrlValidationResponse);
         }

@@ -41,10 +41,10 @@ public static class ZoomWebhookExtensions
     public static RouteHandlerBuilder MapZoomWebhooks(this IEndpointRouteBuilder endpoints, string pattern = "/webhooks/zoom")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var endpoint = endpoints.ServiceProvider.GetRequiredService<ZoomWebhookEndpoint>();
         // A delegate with parameters (not a bare RequestDelegate) so that API explorers and OpenAPI documents list the route.
         // No Accepts metadata: routing would then answer 415 itself, without the message this endpoint gives.
-        Func<HttpContext, Task> handler = endpoint.InvokeAsync;
+        // Resolved per request, not here: a missing secret is then reported by ValidateOnStart, naming the setting.
+        Func<HttpContext, Task> handler = context => context.RequestServices.GetRequiredService<ZoomWebhookEndpoint>().InvokeAsync(context);
         return endpoints.MapPost(pattern, handler)
             .WithDisplayName("Zoom webhooks")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")

@@ -17,7 +17,8 @@ public abstract class ZoomWebhookHandler
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var parsed = delivery.Parsed;
-        if (parsed.IsJson && parsed.Kind == ZoomEventKind.Unknown)
+        // Only a named event this library does not know is "unknown"; JSON that names no event at all is invalid.
+        if (parsed.IsJson && parsed.Kind == ZoomEventKind.Unknown && !string.IsNullOrEmpty(parsed.EventName))
         {
             return await OnUnknownEventAsync(delivery, cancellationToken);
         }
