@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using QmHub.Storage.Postgres;
 using QmHub.Zoom.AspNetCore;
 using QmHub.Zoom.Signing;
 
@@ -87,6 +88,17 @@ public sealed class QmHubOptionsValidator : IValidateOptions<QmHubOptions>
         if (string.IsNullOrWhiteSpace(options.Db))
         {
             failures.Add("Db (--db, QMHUB_DB) is empty: give a SQLite file path such as ./qmhub.db, or a PostgreSQL URL such as postgres://qmhub:password@db.example:5432/qmhub.");
+        }
+        else if (PostgresConnectionString.IsPostgres(options.Db))
+        {
+            try
+            {
+                PostgresConnectionString.Parse(options.Db);
+            }
+            catch (FormatException ex)
+            {
+                failures.Add($"Db (--db, QMHUB_DB): {ex.Message}.");
+            }
         }
 
         if (!options.WebhookPath.StartsWith('/'))

@@ -14,18 +14,6 @@ public static class StoreFactory
     public static IQmStore Open(string db)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(db);
-        if (!PostgresConnectionString.IsPostgres(db))
-        {
-            return new SqliteQmStore(db);
-        }
-
-        try
-        {
-            return new PostgresQmStore(db);
-        }
-        catch (FormatException ex)
-        {
-            throw new InvalidSettingsException([$"Db (--db, QMHUB_DB): {ex.Message}."]);
-        }
+        return PostgresConnectionString.IsPostgres(db) ? new PostgresQmStore(db) : new SqliteQmStore(db);
     }
 }
