@@ -72,6 +72,11 @@ public sealed class PostgresQmStore : IQmStore
     public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<IncomingEvent> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<AppendResult>>([]);
+        }
+
         return RetryAsync<IReadOnlyList<AppendResult>>(async ct =>
         {
             await using var connection = await _dataSource.OpenConnectionAsync(ct);
@@ -167,10 +172,11 @@ public sealed class PostgresQmStore : IQmStore
             total = (long)(await count.ExecuteScalarAsync(cancellationToken) ?? 0L);
         }
 
-        await using (var clear = Query(StoreSql.ClearProjections))
+        await RetryAsync(async ct =>
         {
-            await clear.ExecuteNonQueryAsync(cancellationToken);
-        }
+            await using var clear = Query(StoreSql.ClearProjections);
+            return await clear.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
 
         // Chunks of their own transactions: live ingest (on any replica) may go on meanwhile, and since a
         // projection keeps the greatest (event_ts, event id) whatever the order of application, both converge.
