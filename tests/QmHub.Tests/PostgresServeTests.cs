@@ -59,4 +59,36 @@ public sealed class PostgresServeTests(PostgresCluster cluster)
         Assert.Contains("Db (--db, QMHUB_DB): the PostgreSQL URL is not valid", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("Sup3rSecret", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Migrate_and_keys_commands_work_on_a_postgres_url_and_never_print_its_password()
+    {
+        await using var database = await cluster.CreateDatabaseAsync();
+        var url = new UriBuilder(database.Url);
+        if (url.Password.Length == 0)
+        {
+            // The throwaway cluster trusts loopback connections, so any password is accepted.
+            url.Password = "Sup3rSecret";
+        }
+
+        var password = Uri.UnescapeDataString(url.Password);
+        var db = url.Uri.ToString();
+
+        var migrate = await QmHubProcess.RunAsync(null, "migrate", "--db", db);
+        var create = await QmHubProcess.RunAsync(null, "keys", "create", "--db", db, "--name", "ci", "--scope", "read");
+        var list = await QmHubProcess.RunAsync(null, "keys", "list", "--db", db);
+
+        Assert.True(migrate.ExitCode == 0, migrate.Describe());
+        // The console may wrap a long line: compare without white space.
+        Assert.Contains(WithoutSpaces($"Schema of PostgreSQL {url.UserName}@{url.Host}:{url.Port}/{database.Name} is up to date"), WithoutSpaces(migrate.Stdout), StringComparison.Ordinal);
+        Assert.True(create.ExitCode == 0, create.Describe());
+        Assert.Contains("ci", list.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1L, await database.ScalarAsync("SELECT count(*) FROM api_keys WHERE name = 'ci'"));
+        foreach (var run in (IEnumerable<(int, string Stdout, string Stderr)>)[migrate, create, list])
+        {
+            Assert.DoesNotContain(password, run.Stdout + run.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    private static string WithoutSpaces(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 }
