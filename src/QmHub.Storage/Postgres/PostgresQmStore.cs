@@ -11,7 +11,7 @@ namespace QmHub.Storage.Postgres;
 /// that PostgreSQL re-checks against the newest committed row, and migrations run under an advisory lock.
 /// A batch is one transaction and (beyond the commit) at most two round trips.
 /// </summary>
-public sealed class PostgresQmStore : IQmStore
+public sealed class PostgresQmStore : DbQmStore
 {
     private const int ReprojectChunk = 1000;
     private const int MaxAttempts = 8;
@@ -35,10 +35,10 @@ public sealed class PostgresQmStore : IQmStore
     }
 
     /// <inheritdoc />
-    public string Description { get; }
+    public override string Description { get; }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
@@ -69,7 +69,7 @@ public sealed class PostgresQmStore : IQmStore
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<IncomingEvent> batch, CancellationToken cancellationToken)
+    public override Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<IncomingEvent> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0)
@@ -126,45 +126,7 @@ public sealed class PostgresQmStore : IQmStore
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ProjectedRecord>> GetInteractionsAsync(string interactionId, string? accountId, CancellationToken cancellationToken) =>
-        ReadRecordsAsync(StoreSql.SelectInteractions, interactionId, accountId, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<ProjectedRecord>> GetEvaluationsAsync(string evaluationId, string? accountId, CancellationToken cancellationToken) =>
-        ReadRecordsAsync(StoreSql.SelectEvaluations, evaluationId, accountId, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<ProjectedRecord>> GetEvaluationsOfInteractionAsync(string accountId, string interactionId, CancellationToken cancellationToken) =>
-        ReadRecordsAsync(StoreSql.SelectEvaluationsOfInteraction, interactionId, accountId, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<EventPage> ListEventsAsync(EventStatus? status, string? cursor, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var before = Projection.DecodeCursor(cursor);
-        await using var cmd = Query(StoreSql.ListEvents,
-            Column.Of("status", status is { } s ? Projection.StatusName(s) : null), Column.Of("before", before), Column.Of("limit", limit + 1L));
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        return await StoreReaders.EventPageAsync(reader, limit, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public async Task<byte[]?> GetEventBodyAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var cmd = Query(StoreSql.SelectEventBody, Column.Of("id", id));
-        return await cmd.ExecuteScalarAsync(cancellationToken) as byte[];
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyDictionary<EventStatus, long>> CountEventsAsync(CancellationToken cancellationToken)
-    {
-        await using var cmd = Query(StoreSql.CountEvents);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        return await StoreReaders.CountsAsync(reader, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public async Task<ReprojectResult> ReprojectAsync(IProgress<ReprojectProgress>? progress, CancellationToken cancellationToken)
+    public override async Task<ReprojectResult> ReprojectAsync(IProgress<ReprojectProgress>? progress, CancellationToken cancellationToken)
     {
         long total;
         await using (var count = Query(StoreSql.CountAllEvents))
@@ -204,7 +166,7 @@ public sealed class PostgresQmStore : IQmStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
+    public override async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -218,7 +180,7 @@ public sealed class PostgresQmStore : IQmStore
     }
 
     /// <inheritdoc />
-    public async Task<ApiKeyInfo> CreateApiKeyAsync(string name, string prefix, byte[] keyHash, string scope, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async Task<ApiKeyInfo> CreateApiKeyAsync(string name, string prefix, byte[] keyHash, string scope, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var cmd = Query(StoreSql.InsertApiKey, Column.Of("name", name), Column.Of("prefix", prefix), Column.Of("key_hash", keyHash),
             Column.Of("scope", scope), Column.Of("created_at", now.ToUnixTimeMilliseconds()));
@@ -227,30 +189,14 @@ public sealed class PostgresQmStore : IQmStore
     }
 
     /// <inheritdoc />
-    public async Task<ApiKeyInfo?> FindActiveApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken)
-    {
-        await using var cmd = Query(StoreSql.FindActiveApiKey, Column.Of("key_hash", keyHash));
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        return (await StoreReaders.KeysAsync(reader, cancellationToken)).SingleOrDefault();
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(CancellationToken cancellationToken)
-    {
-        await using var cmd = Query(StoreSql.ListApiKeys);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        return await StoreReaders.KeysAsync(reader, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public async Task<int> RevokeApiKeyAsync(string idOrName, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async Task<int> RevokeApiKeyAsync(string idOrName, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var cmd = Query(StoreSql.RevokeApiKey, Column.Of("key", idOrName), Column.Of("now", now.ToUnixTimeMilliseconds()));
         return await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     /// <summary>Inserts every delivery in one round trip; a slot stays null where the earlier copy was not yet visible.</summary>
     private static async Task<AppendResult?[]> InsertEventsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<IncomingEvent> batch, int[] order, CancellationToken ct)
@@ -338,11 +284,11 @@ public sealed class PostgresQmStore : IQmStore
         }
     }
 
-    private async Task<IReadOnlyList<ProjectedRecord>> ReadRecordsAsync(string sql, string id, string? accountId, CancellationToken cancellationToken)
+    private protected override async Task<T> QueryAsync<T>(string sql, IReadOnlyList<Column> parameters, Func<System.Data.Common.DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
-        await using var cmd = Query(sql, Column.Of("id", id), Column.Of("account_id", accountId));
+        await using var cmd = Query(sql, parameters);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        return await StoreReaders.RecordsAsync(reader, cancellationToken);
+        return await read(reader, cancellationToken);
     }
 
     /// <summary>A command on a pooled connection of its own, for a single statement.</summary>

@@ -12,7 +12,7 @@ namespace QmHub.Storage.Sqlite;
 /// transaction is fsync'd. Writes go through one connection, one transaction per batch (group commit);
 /// reads use pooled connections and never block the writer.
 /// </summary>
-public sealed class SqliteQmStore : IQmStore
+public sealed class SqliteQmStore : DbQmStore
 {
     private const int ReprojectChunk = 1000;
 
@@ -46,10 +46,10 @@ public sealed class SqliteQmStore : IQmStore
     public string FilePath { get; }
 
     /// <inheritdoc />
-    public string Description => $"SQLite {FilePath}";
+    public override string Description => $"SQLite {FilePath}";
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(FilePath);
         if (!string.IsNullOrEmpty(directory))
@@ -95,7 +95,7 @@ public sealed class SqliteQmStore : IQmStore
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<IncomingEvent> batch, CancellationToken cancellationToken)
+    public override Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<IncomingEvent> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         return WriteAsync<IReadOnlyList<AppendResult>>(async (connection, ct) =>
@@ -114,51 +114,7 @@ public sealed class SqliteQmStore : IQmStore
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ProjectedRecord>> GetInteractionsAsync(string interactionId, string? accountId, CancellationToken cancellationToken) =>
-        ReadRecordsAsync(StoreSql.SelectInteractions, interactionId, accountId, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<ProjectedRecord>> GetEvaluationsAsync(string evaluationId, string? accountId, CancellationToken cancellationToken) =>
-        ReadRecordsAsync(StoreSql.SelectEvaluations, evaluationId, accountId, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<ProjectedRecord>> GetEvaluationsOfInteractionAsync(string accountId, string interactionId, CancellationToken cancellationToken) =>
-        ReadRecordsAsync(StoreSql.SelectEvaluationsOfInteraction, interactionId, accountId, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<EventPage> ListEventsAsync(EventStatus? status, string? cursor, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var before = Projection.DecodeCursor(cursor);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var cmd = Command(connection, null, StoreSql.ListEvents);
-        Bind(cmd, "@status", status is { } s ? Projection.StatusName(s) : null);
-        Bind(cmd, "@before", before);
-        Bind(cmd, "@limit", limit + 1);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        return await StoreReaders.EventPageAsync(reader, limit, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public async Task<byte[]?> GetEventBodyAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var cmd = Command(connection, null, StoreSql.SelectEventBody);
-        Bind(cmd, "@id", id);
-        return await cmd.ExecuteScalarAsync(cancellationToken) as byte[];
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyDictionary<EventStatus, long>> CountEventsAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var cmd = Command(connection, null, StoreSql.CountEvents);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        return await StoreReaders.CountsAsync(reader, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public async Task<ReprojectResult> ReprojectAsync(IProgress<ReprojectProgress>? progress, CancellationToken cancellationToken)
+    public override async Task<ReprojectResult> ReprojectAsync(IProgress<ReprojectProgress>? progress, CancellationToken cancellationToken)
     {
         long total;
         await using (var connection = await OpenAsync(cancellationToken))
@@ -220,7 +176,7 @@ public sealed class SqliteQmStore : IQmStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
+    public override async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -236,7 +192,7 @@ public sealed class SqliteQmStore : IQmStore
     }
 
     /// <inheritdoc />
-    public Task<ApiKeyInfo> CreateApiKeyAsync(string name, string prefix, byte[] keyHash, string scope, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public override Task<ApiKeyInfo> CreateApiKeyAsync(string name, string prefix, byte[] keyHash, string scope, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, ct) =>
         {
             await using var cmd = Command(connection, null, StoreSql.InsertApiKey);
@@ -250,26 +206,7 @@ public sealed class SqliteQmStore : IQmStore
         }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<ApiKeyInfo?> FindActiveApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var cmd = Command(connection, null, StoreSql.FindActiveApiKey);
-        Bind(cmd, "@key_hash", keyHash);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        return (await StoreReaders.KeysAsync(reader, cancellationToken)).SingleOrDefault();
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var cmd = Command(connection, null, StoreSql.ListApiKeys);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        return await StoreReaders.KeysAsync(reader, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<int> RevokeApiKeyAsync(string idOrName, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public override Task<int> RevokeApiKeyAsync(string idOrName, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, ct) =>
         {
             await using var cmd = Command(connection, null, StoreSql.RevokeApiKey);
@@ -279,7 +216,7 @@ public sealed class SqliteQmStore : IQmStore
         }, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (_disposed)
         {
@@ -373,14 +310,13 @@ public sealed class SqliteQmStore : IQmStore
         return connection;
     }
 
-    private async Task<IReadOnlyList<ProjectedRecord>> ReadRecordsAsync(string sql, string id, string? accountId, CancellationToken cancellationToken)
+    private protected override async Task<T> QueryAsync<T>(string sql, IReadOnlyList<Column> parameters, Func<System.Data.Common.DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var cmd = Command(connection, null, sql);
-        Bind(cmd, "@id", id);
-        Bind(cmd, "@account_id", accountId);
+        BindAll(cmd, parameters);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        return await StoreReaders.RecordsAsync(reader, cancellationToken);
+        return await read(reader, cancellationToken);
     }
 
     private static async Task<List<LoggedEvent>> ReadChunkAsync(SqliteConnection connection, SqliteTransaction tx, long after, CancellationToken ct)
@@ -404,6 +340,14 @@ public sealed class SqliteQmStore : IQmStore
         cmd.Transaction = tx;
         cmd.CommandText = sql;
         return cmd;
+    }
+
+    private static void BindAll(SqliteCommand cmd, IReadOnlyList<Column> columns)
+    {
+        foreach (var column in columns)
+        {
+            Bind(cmd, "@" + column.Name, column.Value);
+        }
     }
 
     internal static void Bind(SqliteCommand cmd, string name, object? value)
@@ -480,14 +424,6 @@ public sealed class SqliteQmStore : IQmStore
                 var upsert = row.Table == ProjectionTable.Interactions ? _interaction : _evaluation;
                 BindAll(upsert, row.Columns);
                 await upsert.ExecuteNonQueryAsync(ct);
-            }
-        }
-
-        private static void BindAll(SqliteCommand cmd, IReadOnlyList<Column> columns)
-        {
-            foreach (var column in columns)
-            {
-                Bind(cmd, "@" + column.Name, column.Value);
             }
         }
 
