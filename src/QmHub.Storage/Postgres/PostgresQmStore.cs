@@ -45,18 +45,15 @@ public sealed class PostgresQmStore : DbQmStore
         // Replicas starting together queue here; each then sees what the one before it applied.
         await ExecuteAsync(connection, tx, PostgresSql.LockMigrations, cancellationToken, Column.Of("key", PostgresSql.MigrationLockKey));
         await ExecuteAsync(connection, tx, StoreSql.CreateMigrationsTable, cancellationToken);
-        var done = new HashSet<int>();
+        IReadOnlyList<Migration> pending;
         await using (var cmd = Command(connection, tx, StoreSql.AppliedMigrations))
         await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                done.Add(reader.GetInt32(0));
-            }
+            pending = await Migration.PendingAsync(reader, "QmHub.Storage.Postgres.Migrations.", cancellationToken);
         }
 
         var applied = new List<int>();
-        foreach (var migration in Migration.Load("QmHub.Storage.Postgres.Migrations.").Where(m => !done.Contains(m.Version)))
+        foreach (var migration in pending)
         {
             await ExecuteAsync(connection, tx, migration.Sql, cancellationToken);
             await ExecuteAsync(connection, tx, StoreSql.RecordMigration, cancellationToken,

@@ -68,17 +68,14 @@ public sealed class SqliteQmStore : DbQmStore
 
             await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
             await ExecuteAsync(connection, tx, StoreSql.CreateMigrationsTable, ct);
-            var done = new HashSet<int>();
+            IReadOnlyList<Migration> pending;
             await using (var cmd = Command(connection, tx, StoreSql.AppliedMigrations))
             await using (var reader = await cmd.ExecuteReaderAsync(ct))
             {
-                while (await reader.ReadAsync(ct))
-                {
-                    done.Add(reader.GetInt32(0));
-                }
+                pending = await Migration.PendingAsync(reader, "QmHub.Storage.Sqlite.Migrations.", ct);
             }
 
-            foreach (var migration in Migration.Load("QmHub.Storage.Sqlite.Migrations.").Where(m => !done.Contains(m.Version)))
+            foreach (var migration in pending)
             {
                 await ExecuteAsync(connection, tx, migration.Sql, ct);
                 await using var record = Command(connection, tx, StoreSql.RecordMigration);
