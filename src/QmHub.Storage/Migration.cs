@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Reflection;
 
@@ -14,6 +15,18 @@ internal sealed record Migration(int Version, string Name, string Sql)
             .Select(n => FromResource(assembly, n, n[resourcePrefix.Length..^4]))
             .OrderBy(m => m.Version)
             .ToArray();
+    }
+
+    /// <summary>The migrations under <paramref name="resourcePrefix"/> that the versions read from <paramref name="applied"/> do not list, in version order.</summary>
+    public static async Task<IReadOnlyList<Migration>> PendingAsync(DbDataReader applied, string resourcePrefix, CancellationToken ct)
+    {
+        var done = new HashSet<int>();
+        while (await applied.ReadAsync(ct))
+        {
+            done.Add(applied.GetInt32(0));
+        }
+
+        return Load(resourcePrefix).Where(m => !done.Contains(m.Version)).ToList();
     }
 
     private static Migration FromResource(Assembly assembly, string resource, string fileName)

@@ -20,7 +20,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Store.MigrateAsync(CancellationToken.None);
     }
 
-    public async Task DisposeAsync() => await Store.DisposeAsync();
+    public virtual async Task DisposeAsync() => await Store.DisposeAsync();
 
     protected static IncomingEvent Incoming(ZoomEvent e) => IncomingEvent.FromBody(TestEvents.Bytes(e), Received, "track-1", "token1");
 

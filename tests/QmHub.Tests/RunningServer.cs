@@ -7,7 +7,10 @@ using QmHub.Zoom.Signing;
 
 namespace QmHub.Tests;
 
-/// <summary>A real <c>qmhub serve</c> in this process, on real Kestrel at 127.0.0.1 with a port of its own and a fresh SQLite file.</summary>
+/// <summary>
+/// A real <c>qmhub serve</c> in this process, on real Kestrel at 127.0.0.1 with a port of its own and a fresh SQLite
+/// file, unless the settings name another <c>Db</c> (a PostgreSQL test database, say).
+/// </summary>
 internal sealed class RunningServer : IAsyncDisposable
 {
     public const string Secret = "test-secret-token";

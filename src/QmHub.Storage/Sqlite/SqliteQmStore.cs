@@ -12,7 +12,7 @@ namespace QmHub.Storage.Sqlite;
 /// transaction is fsync'd. Writes go through one connection, one transaction per batch (group commit);
 /// reads use pooled connections and never block the writer.
 /// </summary>
-public sealed class SqliteQmStore : IQmStore
+public sealed class SqliteQmStore : DbQmStore
 {
     private const int ReprojectChunk = 1000;
 
@@ -46,10 +46,10 @@ public sealed class SqliteQmStore : IQmStore
     public string FilePath { get; }
 
     /// <inheritdoc />
-    public string Description => $"SQLite {FilePath}";
+    public override string Description => $"SQLite {FilePath}";
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(FilePath);
         if (!string.IsNullOrEmpty(directory))
@@ -67,24 +67,21 @@ public sealed class SqliteQmStore : IQmStore
             }
 
             await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
-            await ExecuteAsync(connection, tx, SqliteSql.CreateMigrationsTable, ct);
-            var done = new HashSet<int>();
-            await using (var cmd = Command(connection, tx, SqliteSql.AppliedMigrations))
+            await ExecuteAsync(connection, tx, StoreSql.CreateMigrationsTable, ct);
+            IReadOnlyList<Migration> pending;
+            await using (var cmd = Command(connection, tx, StoreSql.AppliedMigrations))
             await using (var reader = await cmd.ExecuteReaderAsync(ct))
             {
-                while (await reader.ReadAsync(ct))
-                {
-                    done.Add(reader.GetInt32(0));
-                }
+                pending = await Migration.PendingAsync(reader, "QmHub.Storage.Sqlite.Migrations.", ct);
             }
 
-            foreach (var migration in Migration.Load("QmHub.Storage.Sqlite.Migrations.").Where(m => !done.Contains(m.Version)))
+            foreach (var migration in pending)
             {
                 await ExecuteAsync(connection, tx, migration.Sql, ct);
-                await using var record = Command(connection, tx, SqliteSql.RecordMigration);
-                Bind(record, "$version", migration.Version);
-                Bind(record, "$name", migration.Name);
-                Bind(record, "$applied_at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                await using var record = Command(connection, tx, StoreSql.RecordMigration);
+                Bind(record, "@version", migration.Version);
+                Bind(record, "@name", migration.Name);
+                Bind(record, "@applied_at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
                 await record.ExecuteNonQueryAsync(ct);
                 applied.Add(migration.Version);
             }
@@ -95,7 +92,7 @@ public sealed class SqliteQmStore : IQmStore
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<IncomingEvent> batch, CancellationToken cancellationToken)
+    public override Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<IncomingEvent> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         return WriteAsync<IReadOnlyList<AppendResult>>(async (connection, ct) =>
@@ -114,88 +111,11 @@ public sealed class SqliteQmStore : IQmStore
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ProjectedRecord>> GetInteractionsAsync(string interactionId, string? accountId, CancellationToken cancellationToken) =>
-        ReadRecordsAsync(SqliteSql.SelectInteractions, interactionId, accountId, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<ProjectedRecord>> GetEvaluationsAsync(string evaluationId, string? accountId, CancellationToken cancellationToken) =>
-        ReadRecordsAsync(SqliteSql.SelectEvaluations, evaluationId, accountId, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<ProjectedRecord>> GetEvaluationsOfInteractionAsync(string accountId, string interactionId, CancellationToken cancellationToken) =>
-        ReadRecordsAsync(SqliteSql.SelectEvaluationsOfInteraction, interactionId, accountId, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<EventPage> ListEventsAsync(EventStatus? status, string? cursor, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var before = Projection.DecodeCursor(cursor);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var cmd = Command(connection, null, SqliteSql.ListEvents);
-        Bind(cmd, "$status", status is { } s ? Projection.StatusName(s) : null);
-        Bind(cmd, "$before", before);
-        Bind(cmd, "$limit", limit + 1);
-        var items = new List<StoredEvent>();
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            items.Add(new StoredEvent
-            {
-                Id = reader.GetInt64(0),
-                ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                TrackingId = NullableString(reader, 2),
-                SecretName = NullableString(reader, 3),
-                EventName = NullableString(reader, 4),
-                Kind = reader.GetString(5),
-                RoutingNote = NullableString(reader, 6),
-                AccountId = NullableString(reader, 7),
-                EventTs = reader.IsDBNull(8) ? null : reader.GetInt64(8),
-                Status = reader.GetString(9),
-                Findings = Projection.ParseFindings(reader.GetString(10)),
-                DedupKey = reader.GetString(11).ToLowerInvariant(),
-                BodyBytes = reader.GetInt64(12),
-            });
-        }
-
-        var more = items.Count > limit;
-        if (more)
-        {
-            items.RemoveAt(items.Count - 1);
-        }
-
-        return new EventPage(items, more ? Projection.EncodeCursor(items[^1].Id) : null);
-    }
-
-    /// <inheritdoc />
-    public async Task<byte[]?> GetEventBodyAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var cmd = Command(connection, null, SqliteSql.SelectEventBody);
-        Bind(cmd, "$id", id);
-        return await cmd.ExecuteScalarAsync(cancellationToken) as byte[];
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyDictionary<EventStatus, long>> CountEventsAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var cmd = Command(connection, null, SqliteSql.CountEvents);
-        var counts = new Dictionary<EventStatus, long> { [EventStatus.Accepted] = 0, [EventStatus.Quarantined] = 0 };
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            counts[Projection.ParseStatus(reader.GetString(0))] = reader.GetInt64(1);
-        }
-
-        return counts;
-    }
-
-    /// <inheritdoc />
-    public async Task<ReprojectResult> ReprojectAsync(IProgress<ReprojectProgress>? progress, CancellationToken cancellationToken)
+    public override async Task<ReprojectResult> ReprojectAsync(IProgress<ReprojectProgress>? progress, CancellationToken cancellationToken)
     {
         long total;
         await using (var connection = await OpenAsync(cancellationToken))
-        await using (var count = Command(connection, null, SqliteSql.CountAllEvents))
+        await using (var count = Command(connection, null, StoreSql.CountAllEvents))
         {
             total = (long)(await count.ExecuteScalarAsync(cancellationToken) ?? 0L);
         }
@@ -203,7 +123,7 @@ public sealed class SqliteQmStore : IQmStore
         await WriteAsync(async (connection, ct) =>
         {
             await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
-            await ExecuteAsync(connection, tx, SqliteSql.ClearProjections, ct);
+            await ExecuteAsync(connection, tx, StoreSql.ClearProjections, ct);
             await tx.CommitAsync(ct);
         }, cancellationToken);
 
@@ -246,14 +166,14 @@ public sealed class SqliteQmStore : IQmStore
         }
 
         await using var conn = await OpenAsync(cancellationToken);
-        await using var counts = Command(conn, null, SqliteSql.CountProjections);
+        await using var counts = Command(conn, null, StoreSql.CountProjections);
         await using var r = await counts.ExecuteReaderAsync(cancellationToken);
         await r.ReadAsync(cancellationToken);
         return new ReprojectResult(done, accepted, quarantined, r.GetInt64(0), r.GetInt64(1));
     }
 
     /// <inheritdoc />
-    public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
+    public override async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -269,56 +189,31 @@ public sealed class SqliteQmStore : IQmStore
     }
 
     /// <inheritdoc />
-    public Task<ApiKeyInfo> CreateApiKeyAsync(string name, string prefix, byte[] keyHash, string scope, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public override Task<ApiKeyInfo> CreateApiKeyAsync(string name, string prefix, byte[] keyHash, string scope, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, ct) =>
         {
-            await using var cmd = Command(connection, null, SqliteSql.InsertApiKey);
-            Bind(cmd, "$name", name);
-            Bind(cmd, "$prefix", prefix);
-            Bind(cmd, "$key_hash", keyHash);
-            Bind(cmd, "$scope", scope);
-            Bind(cmd, "$created_at", now.ToUnixTimeMilliseconds());
+            await using var cmd = Command(connection, null, StoreSql.InsertApiKey);
+            Bind(cmd, "@name", name);
+            Bind(cmd, "@prefix", prefix);
+            Bind(cmd, "@key_hash", keyHash);
+            Bind(cmd, "@scope", scope);
+            Bind(cmd, "@created_at", now.ToUnixTimeMilliseconds());
             var id = (long)(await cmd.ExecuteScalarAsync(ct))!;
             return new ApiKeyInfo { Id = id, Name = name, Prefix = prefix, Scope = scope, CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()) };
         }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<ApiKeyInfo?> FindActiveApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var cmd = Command(connection, null, SqliteSql.FindActiveApiKey);
-        Bind(cmd, "$key_hash", keyHash);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadKey(reader) : null;
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var cmd = Command(connection, null, SqliteSql.ListApiKeys);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        var keys = new List<ApiKeyInfo>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            keys.Add(ReadKey(reader));
-        }
-
-        return keys;
-    }
-
-    /// <inheritdoc />
-    public Task<int> RevokeApiKeyAsync(string idOrName, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public override Task<int> RevokeApiKeyAsync(string idOrName, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, ct) =>
         {
-            await using var cmd = Command(connection, null, SqliteSql.RevokeApiKey);
-            Bind(cmd, "$key", idOrName);
-            Bind(cmd, "$now", now.ToUnixTimeMilliseconds());
+            await using var cmd = Command(connection, null, StoreSql.RevokeApiKey);
+            Bind(cmd, "@key", idOrName);
+            Bind(cmd, "@now", now.ToUnixTimeMilliseconds());
             return await cmd.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (_disposed)
         {
@@ -412,48 +307,23 @@ public sealed class SqliteQmStore : IQmStore
         return connection;
     }
 
-    private async Task<IReadOnlyList<ProjectedRecord>> ReadRecordsAsync(string sql, string id, string? accountId, CancellationToken cancellationToken)
+    private protected override async Task<T> QueryAsync<T>(string sql, IReadOnlyList<Column> parameters, Func<System.Data.Common.DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var cmd = Command(connection, null, sql);
-        Bind(cmd, "$id", id);
-        Bind(cmd, "$account_id", accountId);
-        var records = new List<ProjectedRecord>();
+        BindAll(cmd, parameters);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            records.Add(new ProjectedRecord(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4)));
-        }
-
-        return records;
+        return await read(reader, cancellationToken);
     }
 
     private static async Task<List<LoggedEvent>> ReadChunkAsync(SqliteConnection connection, SqliteTransaction tx, long after, CancellationToken ct)
     {
-        await using var cmd = Command(connection, tx, SqliteSql.ReadEventChunk);
-        Bind(cmd, "$after", after);
-        Bind(cmd, "$limit", ReprojectChunk);
-        var rows = new List<LoggedEvent>();
+        await using var cmd = Command(connection, tx, StoreSql.ReadEventChunk);
+        Bind(cmd, "@after", after);
+        Bind(cmd, "@limit", ReprojectChunk);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(new LoggedEvent(reader.GetInt64(0), (byte[])reader.GetValue(5), reader.GetString(6), reader.GetString(7)));
-        }
-
-        return rows;
+        return await StoreReaders.LoggedEventsAsync(reader, ct);
     }
-
-    private static ApiKeyInfo ReadKey(SqliteDataReader reader) => new()
-    {
-        Id = reader.GetInt64(0),
-        Name = reader.GetString(1),
-        Prefix = reader.GetString(2),
-        Scope = reader.GetString(3),
-        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-        RevokedAt = reader.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-    };
-
-    private static string? NullableString(SqliteDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
 
     private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken ct)
     {
@@ -469,6 +339,14 @@ public sealed class SqliteQmStore : IQmStore
         return cmd;
     }
 
+    private static void BindAll(SqliteCommand cmd, IReadOnlyList<Column> columns)
+    {
+        foreach (var column in columns)
+        {
+            Bind(cmd, "@" + column.Name, column.Value);
+        }
+    }
+
     internal static void Bind(SqliteCommand cmd, string name, object? value)
     {
         if (cmd.Parameters.Contains(name))
@@ -481,16 +359,14 @@ public sealed class SqliteQmStore : IQmStore
         }
     }
 
-    internal sealed record LoggedEvent(long Id, byte[] Body, string Status, string FindingsJson);
-
     /// <summary>Prepared statements of one write transaction.</summary>
     private sealed class BatchWriter(SqliteConnection connection) : IAsyncDisposable
     {
         private readonly SqliteCommand _insert = Command(connection, null, SqliteSql.InsertEvent);
-        private readonly SqliteCommand _find = Command(connection, null, SqliteSql.FindEventByKey);
-        private readonly SqliteCommand _interaction = Command(connection, null, SqliteSql.UpsertInteraction);
-        private readonly SqliteCommand _evaluation = Command(connection, null, SqliteSql.UpsertEvaluation);
-        private readonly SqliteCommand _update = Command(connection, null, SqliteSql.UpdateEventValidation);
+        private readonly SqliteCommand _find = Command(connection, null, StoreSql.FindEventByKey);
+        private readonly SqliteCommand _interaction = Command(connection, null, StoreSql.UpsertInteraction);
+        private readonly SqliteCommand _evaluation = Command(connection, null, StoreSql.UpsertEvaluation);
+        private readonly SqliteCommand _update = Command(connection, null, StoreSql.UpdateEventValidation);
 
         public SqliteConnection Connection => connection;
 
@@ -504,114 +380,47 @@ public sealed class SqliteQmStore : IQmStore
 
         public async Task<AppendResult> AppendAsync(IncomingEvent e, CancellationToken ct)
         {
-            var parsed = e.Parsed;
-            var status = e.Status;
-            Bind(_insert, "$dedup_key", e.DedupKey);
-            Bind(_insert, "$received_at", e.ReceivedAt.ToUnixTimeMilliseconds());
-            Bind(_insert, "$tracking_id", e.TrackingId);
-            Bind(_insert, "$secret_name", e.SecretName);
-            Bind(_insert, "$event_name", parsed.EventName);
-            Bind(_insert, "$kind", Projection.KindName(parsed.Kind));
-            Bind(_insert, "$routing_note", parsed.RoutingNote);
-            Bind(_insert, "$account_id", parsed.AccountId);
-            Bind(_insert, "$event_ts", parsed.EventTs);
-            Bind(_insert, "$status", Projection.StatusName(status));
-            Bind(_insert, "$findings", e.FindingsJson);
-            Bind(_insert, "$body", e.BodyArray);
+            BindAll(_insert, StoredRows.Event(e));
             if (await _insert.ExecuteScalarAsync(ct) is long id)
             {
-                if (status == EventStatus.Accepted && e.ObjectJson is { } objectJson)
+                if (e.Status == EventStatus.Accepted && e.ObjectJson is { } objectJson)
                 {
-                    await ProjectAsync(parsed.Event, objectJson, id, ct);
+                    await ProjectAsync(e.Parsed.Event, objectJson, id, ct);
                 }
 
-                return new AppendResult(id, status, Duplicate: false, parsed.Findings);
+                return new AppendResult(id, e.Status, Duplicate: false, e.Parsed.Findings);
             }
 
-            Bind(_find, "$dedup_key", e.DedupKey);
+            Bind(_find, "@dedup_key", e.DedupKey);
             await using var reader = await _find.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
-            return new AppendResult(reader.GetInt64(0), Projection.ParseStatus(reader.GetString(1)), Duplicate: true,
-                Projection.ParseFindings(reader.GetString(2)).Select(f => f.ToFinding()).ToList());
+            return StoreReaders.Duplicate(reader);
         }
 
         public async Task<EventStatus> ReprojectAsync(LoggedEvent row, CancellationToken ct)
         {
-            var parsed = ZoomEventParser.Parse(row.Body);
-            var status = parsed.HasErrors ? EventStatus.Quarantined : EventStatus.Accepted;
-            var findingsJson = Projection.FindingsJson(parsed.Findings.Select(StoredFinding.From));
-            if (Projection.StatusName(status) != row.Status || findingsJson != row.FindingsJson)
+            var revalidation = StoredRows.Revalidate(row);
+            if (revalidation.Changed)
             {
-                Bind(_update, "$id", row.Id);
-                Bind(_update, "$status", Projection.StatusName(status));
-                Bind(_update, "$findings", findingsJson);
-                Bind(_update, "$kind", Projection.KindName(parsed.Kind));
-                Bind(_update, "$routing_note", parsed.RoutingNote);
-                Bind(_update, "$event_name", parsed.EventName);
-                Bind(_update, "$account_id", parsed.AccountId);
-                Bind(_update, "$event_ts", parsed.EventTs);
+                BindAll(_update, revalidation.Columns);
                 await _update.ExecuteNonQueryAsync(ct);
             }
 
-            if (status == EventStatus.Accepted)
+            if (revalidation.Status == EventStatus.Accepted)
             {
-                await ProjectAsync(parsed.Event, Projection.ObjectJson(row.Body), row.Id, ct);
+                await ProjectAsync(revalidation.Parsed.Event, Projection.ObjectJson(row.Body), row.Id, ct);
             }
 
-            return status;
+            return revalidation.Status;
         }
 
         private async Task ProjectAsync(ZoomEvent? zoomEvent, string objectJson, long eventId, CancellationToken ct)
         {
-            switch (zoomEvent)
+            if (StoredRows.Projected(zoomEvent, eventId, objectJson) is { } row)
             {
-                case InteractionAnalysisCompletedEvent e:
-                    var o = e.Payload.Object;
-                    var c = _interaction;
-                    Bind(c, "$account_id", e.Payload.AccountId);
-                    Bind(c, "$interaction_id", o.InteractionInfo.InteractionId);
-                    Bind(c, "$last_event_ts", e.EventTs);
-                    Bind(c, "$event_id", eventId);
-                    Bind(c, "$start_time", o.StartTime);
-                    Bind(c, "$start_ms", Projection.StartMs(o));
-                    Bind(c, "$duration", o.Duration);
-                    Bind(c, "$queue_id", o.QueueId);
-                    Bind(c, "$queue_name", o.QueueName);
-                    Bind(c, "$engagement_id", o.EngagementId);
-                    Bind(c, "$direction", o.Direction);
-                    Bind(c, "$disposition", o.Disposition);
-                    Bind(c, "$silence_event_count", o.SilenceEventCount);
-                    Bind(c, "$crosstalk_event_count", o.CrosstalkEventCount);
-                    Bind(c, "$hold_event_count", o.HoldEventCount);
-                    Bind(c, "$primary_language", o.PrimaryLanguage);
-                    Bind(c, "$agent_name", o.InteractionInfo.AgentName);
-                    Bind(c, "$channel_type", o.InteractionInfo.ChannelType?.Value);
-                    Bind(c, "$evaluation_score", o.Summary?.EvaluationScore);
-                    Bind(c, "$sentiment_score", o.Summary?.SentimentScore);
-                    Bind(c, "$engagement_score", o.Summary?.EngagementScore);
-                    Bind(c, "$object_json", objectJson);
-                    await c.ExecuteNonQueryAsync(ct);
-                    break;
-                case EvaluationCompletedEvent e:
-                    var v = e.Payload.Object;
-                    var d = _evaluation;
-                    Bind(d, "$account_id", e.Payload.AccountId);
-                    Bind(d, "$evaluation_id", v.EvaluationId);
-                    Bind(d, "$last_event_ts", e.EventTs);
-                    Bind(d, "$event_id", eventId);
-                    Bind(d, "$interaction_id", v.InteractionId);
-                    Bind(d, "$agent_user_id", v.AgentUserId ?? v.AgentInfo?.AgentUserId);
-                    Bind(d, "$agent_display_name", v.AgentInfo?.DisplayName);
-                    Bind(d, "$evaluator_user_id", v.EvaluatorUserId ?? (v.EvaluatorsInfo is { Count: > 0 } evaluators ? evaluators[0].EvaluatorUserId : null));
-                    Bind(d, "$scorecard_name", v.ScorecardName);
-                    Bind(d, "$scoring_format", v.ScoringFormat);
-                    Bind(d, "$total_possible_score", v.TotalPossibleScore);
-                    Bind(d, "$evaluation_score", v.EvaluationScore);
-                    Bind(d, "$evaluation_score_ratio", v.EvaluationScoreRatio);
-                    Bind(d, "$evaluation_type", v.EvaluationType?.Value);
-                    Bind(d, "$object_json", objectJson);
-                    await d.ExecuteNonQueryAsync(ct);
-                    break;
+                var upsert = row.Table == ProjectionTable.Interactions ? _interaction : _evaluation;
+                BindAll(upsert, row.Columns);
+                await upsert.ExecuteNonQueryAsync(ct);
             }
         }
 

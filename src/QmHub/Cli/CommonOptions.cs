@@ -7,7 +7,7 @@ internal static class CommonOptions
 {
     public static Option<string?> Db() => new("--db")
     {
-        Description = "The database: a SQLite file path (default ./qmhub.db; QMHUB_DB).",
+        Description = "The database: a SQLite file path (default ./qmhub.db), or PostgreSQL as postgres://user:password@host:port/db or Host=...;Database=... (QMHUB_DB).",
     };
 
     /// <summary>The flags given on the command line, as configuration keys; absent flags are left out so that lower layers apply.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using QmHub.Storage.Postgres;
 using QmHub.Zoom.AspNetCore;
 using QmHub.Zoom.Signing;
 
@@ -13,7 +14,7 @@ public sealed class QmHubOptions
     /// <summary>The addresses to listen on.</summary>
     public string Urls { get; set; } = "http://127.0.0.1:5080";
 
-    /// <summary>The database: a SQLite file path.</summary>
+    /// <summary>The database: a SQLite file path, a postgres:// URL or an Npgsql keyword string.</summary>
     public string Db { get; set; } = "qmhub.db";
 
     /// <summary>The path Zoom posts to.</summary>
@@ -86,7 +87,18 @@ public sealed class QmHubOptionsValidator : IValidateOptions<QmHubOptions>
 
         if (string.IsNullOrWhiteSpace(options.Db))
         {
-            failures.Add("Db (--db, QMHUB_DB) is empty: give a SQLite file path such as ./qmhub.db.");
+            failures.Add("Db (--db, QMHUB_DB) is empty: give a SQLite file path such as ./qmhub.db, or a PostgreSQL URL such as postgres://qmhub:password@db.example:5432/qmhub.");
+        }
+        else if (PostgresConnectionString.IsPostgres(options.Db))
+        {
+            try
+            {
+                PostgresConnectionString.Parse(options.Db);
+            }
+            catch (FormatException ex)
+            {
+                failures.Add($"Db (--db, QMHUB_DB): {ex.Message}.");
+            }
         }
 
         if (!options.WebhookPath.StartsWith('/'))

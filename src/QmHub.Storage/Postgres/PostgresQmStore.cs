@@ -1,0 +1,336 @@
+using Npgsql;
+using NpgsqlTypes;
+using QmHub.Storage.Model;
+
+namespace QmHub.Storage.Postgres;
+
+/// <summary>
+/// The scale-out engine: one PostgreSQL database shared by any number of QmHub replicas. Every write is
+/// idempotent and safe under concurrency: the event log deduplicates by body hash with
+/// <c>ON CONFLICT DO NOTHING</c>, projections keep the greatest (event_ts, event id) with a conditional upsert
+/// that PostgreSQL re-checks against the newest committed row, and migrations run under an advisory lock.
+/// A batch is one transaction and (beyond the commit) at most two round trips.
+/// </summary>
+public sealed class PostgresQmStore : DbQmStore
+{
+    private const int ReprojectChunk = 1000;
+    private const int MaxAttempts = 8;
+
+    private static readonly Comparer<byte[]> KeyOrder = Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b));
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>Connects to the database that <paramref name="connectionString"/> names: a <c>postgres://</c> URL or an Npgsql keyword string.</summary>
+    public PostgresQmStore(string connectionString)
+    {
+        var builder = PostgresConnectionString.Parse(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            // The same few statements run all day: prepared once per physical connection, they skip parse and plan.
+            builder.MaxAutoPrepare = 32;
+        }
+
+        Description = PostgresConnectionString.Describe(builder);
+        _dataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    /// <inheritdoc />
+    public override string Description { get; }
+
+    /// <inheritdoc />
+    public override async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        // Replicas starting together queue here; each then sees what the one before it applied.
+        await ExecuteAsync(connection, tx, PostgresSql.LockMigrations, cancellationToken, Column.Of("key", PostgresSql.MigrationLockKey));
+        await ExecuteAsync(connection, tx, StoreSql.CreateMigrationsTable, cancellationToken);
+        IReadOnlyList<Migration> pending;
+        await using (var cmd = Command(connection, tx, StoreSql.AppliedMigrations))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
+        {
+            pending = await Migration.PendingAsync(reader, "QmHub.Storage.Postgres.Migrations.", cancellationToken);
+        }
+
+        var applied = new List<int>();
+        foreach (var migration in pending)
+        {
+            await ExecuteAsync(connection, tx, migration.Sql, cancellationToken);
+            await ExecuteAsync(connection, tx, StoreSql.RecordMigration, cancellationToken,
+                Column.Of("version", migration.Version), Column.Of("name", migration.Name), Column.Of("applied_at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            applied.Add(migration.Version);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        return applied;
+    }
+
+    /// <inheritdoc />
+    public override Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<IncomingEvent> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<AppendResult>>([]);
+        }
+
+        return RetryAsync<IReadOnlyList<AppendResult>>(async ct =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            // Every transaction takes its locks in one order (event keys, then projection keys), so concurrent
+            // batches from several replicas wait for each other but never deadlock.
+            var order = Enumerable.Range(0, batch.Count).OrderBy(i => batch[i].DedupKey, KeyOrder).ToArray();
+            var results = await InsertEventsAsync(connection, tx, batch, order, ct);
+
+            var missing = order.Where(i => results[i] is null).ToList();
+            var projections = new List<ProjectionRow>();
+            foreach (var i in order)
+            {
+                if (results[i] is { Duplicate: false, Status: EventStatus.Accepted } inserted && batch[i].ObjectJson is { } objectJson
+                    && StoredRows.Projected(batch[i].Parsed.Event, inserted.EventId, objectJson) is { } row)
+                {
+                    projections.Add(row);
+                }
+            }
+
+            await using (var second = new NpgsqlBatch(connection, tx))
+            {
+                foreach (var i in missing)
+                {
+                    second.BatchCommands.Add(BatchCommand(StoreSql.FindEventByKey, Column.Of("dedup_key", batch[i].DedupKey)));
+                }
+
+                AddProjections(second, projections);
+                if (second.BatchCommands.Count > 0)
+                {
+                    await using var reader = await second.ExecuteReaderAsync(ct);
+                    foreach (var i in missing)
+                    {
+                        if (await reader.ReadAsync(ct))
+                        {
+                            results[i] = StoreReaders.Duplicate(reader);
+                        }
+
+                        await reader.NextResultAsync(ct);
+                    }
+                }
+            }
+
+            await tx.CommitAsync(ct);
+            return Array.ConvertAll(results, r => r ?? throw new InvalidOperationException("A delivery was neither inserted nor found by its key."));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override async Task<ReprojectResult> ReprojectAsync(IProgress<ReprojectProgress>? progress, CancellationToken cancellationToken)
+    {
+        long total;
+        await using (var count = Query(StoreSql.CountAllEvents))
+        {
+            total = (long)(await count.ExecuteScalarAsync(cancellationToken) ?? 0L);
+        }
+
+        await RetryAsync(async ct =>
+        {
+            await using var clear = Query(StoreSql.ClearProjections);
+            return await clear.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
+        // Chunks of their own transactions: live ingest (on any replica) may go on meanwhile, and since a
+        // projection keeps the greatest (event_ts, event id) whatever the order of application, both converge.
+        long after = 0, done = 0, accepted = 0, quarantined = 0;
+        progress?.Report(new ReprojectProgress(0, total));
+        while (true)
+        {
+            var chunk = await RetryAsync(ct => ReprojectChunkAsync(after, ct), cancellationToken);
+            if (chunk.Rows == 0)
+            {
+                break;
+            }
+
+            after = chunk.LastId;
+            done += chunk.Rows;
+            accepted += chunk.Accepted;
+            quarantined += chunk.Rows - chunk.Accepted;
+            progress?.Report(new ReprojectProgress(done, Math.Max(total, done)));
+        }
+
+        await using var counts = Query(StoreSql.CountProjections);
+        await using var reader = await counts.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new ReprojectResult(done, accepted, quarantined, reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <inheritdoc />
+    public override async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var cmd = Query(PostgresSql.IsWritable);
+            return await cmd.ExecuteScalarAsync(cancellationToken) is true;
+        }
+        catch (NpgsqlException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<ApiKeyInfo> CreateApiKeyAsync(string name, string prefix, byte[] keyHash, string scope, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var cmd = Query(StoreSql.InsertApiKey, Column.Of("name", name), Column.Of("prefix", prefix), Column.Of("key_hash", keyHash),
+            Column.Of("scope", scope), Column.Of("created_at", now.ToUnixTimeMilliseconds()));
+        var id = await cmd.ExecuteScalarAsync(cancellationToken) as long? ?? throw new InvalidOperationException("Inserting an API key returned no id.");
+        return new ApiKeyInfo { Id = id, Name = name, Prefix = prefix, Scope = scope, CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()) };
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> RevokeApiKeyAsync(string idOrName, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var cmd = Query(StoreSql.RevokeApiKey, Column.Of("key", idOrName), Column.Of("now", now.ToUnixTimeMilliseconds()));
+        return await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    /// <summary>Inserts every delivery in one round trip; a slot stays null where the earlier copy was not yet visible.</summary>
+    private static async Task<AppendResult?[]> InsertEventsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<IncomingEvent> batch, int[] order, CancellationToken ct)
+    {
+        var results = new AppendResult?[batch.Count];
+        await using var insert = new NpgsqlBatch(connection, tx);
+        foreach (var i in order)
+        {
+            insert.BatchCommands.Add(BatchCommand(PostgresSql.InsertEvent, StoredRows.Event(batch[i])));
+        }
+
+        await using var reader = await insert.ExecuteReaderAsync(ct);
+        foreach (var i in order)
+        {
+            if (await reader.ReadAsync(ct))
+            {
+                results[i] = reader.GetBoolean(3) ? StoreReaders.Duplicate(reader)
+                    : new AppendResult(reader.GetInt64(0), batch[i].Status, Duplicate: false, batch[i].Parsed.Findings);
+            }
+
+            await reader.NextResultAsync(ct);
+        }
+
+        return results;
+    }
+
+    private async Task<ChunkOutcome> ReprojectChunkAsync(long after, CancellationToken ct)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        List<LoggedEvent> rows;
+        await using (var read = Command(connection, tx, StoreSql.ReadEventChunk, Column.Of("after", after), Column.Of("limit", (long)ReprojectChunk)))
+        await using (var reader = await read.ExecuteReaderAsync(ct))
+        {
+            rows = await StoreReaders.LoggedEventsAsync(reader, ct);
+        }
+
+        var revalidated = rows.Select(row => (Row: row, Revalidation: StoredRows.Revalidate(row))).ToList();
+        await using (var write = new NpgsqlBatch(connection, tx))
+        {
+            foreach (var (_, revalidation) in revalidated.Where(r => r.Revalidation.Changed))
+            {
+                write.BatchCommands.Add(BatchCommand(StoreSql.UpdateEventValidation, revalidation.Columns));
+            }
+
+            AddProjections(write, revalidated
+                .Where(r => r.Revalidation.Status == EventStatus.Accepted)
+                .Select(r => StoredRows.Projected(r.Revalidation.Parsed.Event, r.Row.Id, Projection.ObjectJson(r.Row.Body)))
+                .OfType<ProjectionRow>());
+            if (write.BatchCommands.Count > 0)
+            {
+                await write.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        await tx.CommitAsync(ct);
+        return new ChunkOutcome(rows.Count, rows.Count == 0 ? after : rows[^1].Id, revalidated.Count(r => r.Revalidation.Status == EventStatus.Accepted));
+    }
+
+    /// <summary>Adds the upserts in key order, the lock order every writer follows.</summary>
+    private static void AddProjections(NpgsqlBatch batch, IEnumerable<ProjectionRow> rows)
+    {
+        foreach (var row in rows.OrderBy(r => r.Table).ThenBy(r => r.AccountId, StringComparer.Ordinal).ThenBy(r => r.Id, StringComparer.Ordinal))
+        {
+            batch.BatchCommands.Add(BatchCommand(row.Table == ProjectionTable.Interactions ? StoreSql.UpsertInteraction : StoreSql.UpsertEvaluation, row.Columns));
+        }
+    }
+
+    /// <summary>
+    /// Runs a write transaction again when PostgreSQL chose it as a deadlock victim or could not serialise it:
+    /// nothing of it was kept, and every write is idempotent, so running it again is safe.
+    /// </summary>
+    private static async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await work(cancellationToken);
+            }
+            catch (PostgresException ex) when (attempt < MaxAttempts && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken);
+            }
+        }
+    }
+
+    private protected override async Task<T> QueryAsync<T>(string sql, IReadOnlyList<Column> parameters, Func<System.Data.Common.DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await using var cmd = Query(sql, parameters);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        return await read(reader, cancellationToken);
+    }
+
+    /// <summary>A command on a pooled connection of its own, for a single statement.</summary>
+    private NpgsqlCommand Query(string sql, params IEnumerable<Column> parameters)
+    {
+        var cmd = _dataSource.CreateCommand(sql);
+        Bind(cmd.Parameters, parameters);
+        return cmd;
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, params IEnumerable<Column> parameters)
+    {
+        var cmd = new NpgsqlCommand(sql, connection, tx);
+        Bind(cmd.Parameters, parameters);
+        return cmd;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken ct, params IEnumerable<Column> parameters)
+    {
+        await using var cmd = Command(connection, tx, sql, parameters);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static NpgsqlBatchCommand BatchCommand(string sql, params IEnumerable<Column> parameters)
+    {
+        var cmd = new NpgsqlBatchCommand(sql);
+        Bind(cmd.Parameters, parameters);
+        return cmd;
+    }
+
+    /// <summary>Adds typed parameters: PostgreSQL then never has to guess the type of a null.</summary>
+    private static void Bind(NpgsqlParameterCollection target, IEnumerable<Column> columns)
+    {
+        foreach (var column in columns)
+        {
+            target.Add(new NpgsqlParameter(column.Name, TypeOf(column.Type)) { Value = column.Value ?? DBNull.Value });
+        }
+    }
+
+    private static NpgsqlDbType TypeOf(Type type) =>
+        type == typeof(string) ? NpgsqlDbType.Text
+        : type == typeof(long) ? NpgsqlDbType.Bigint
+        : type == typeof(double) ? NpgsqlDbType.Double
+        : type == typeof(byte[]) ? NpgsqlDbType.Bytea
+        : throw new ArgumentOutOfRangeException(nameof(type), type, "no PostgreSQL type is mapped for this column type");
+
+    private readonly record struct ChunkOutcome(int Rows, long LastId, long Accepted);
+}

@@ -1,0 +1,112 @@
+namespace QmHub.Storage;
+
+/// <summary>
+/// The statements both engines run as they are: SQL that SQLite and PostgreSQL read alike, with @-named
+/// parameters, values always bound. One text for both keeps their semantics one, above all "the newest version wins".
+/// </summary>
+internal static class StoreSql
+{
+    public const string FindEventByKey = "SELECT id, status, findings FROM events WHERE dedup_key = @dedup_key";
+
+    // The newest (event_ts, event id) wins: an older version arriving late changes nothing, and the
+    // outcome does not depend on the order in which versions are applied (live ingest = reproject).
+    public const string UpsertInteraction = """
+        INSERT INTO interactions (account_id, interaction_id, last_event_ts, event_id, start_time, start_ms, duration, queue_id, queue_name,
+            engagement_id, direction, disposition, silence_event_count, crosstalk_event_count, hold_event_count, primary_language,
+            agent_name, channel_type, evaluation_score, sentiment_score, engagement_score, object_json)
+        VALUES (@account_id, @interaction_id, @last_event_ts, @event_id, @start_time, @start_ms, @duration, @queue_id, @queue_name,
+            @engagement_id, @direction, @disposition, @silence_event_count, @crosstalk_event_count, @hold_event_count, @primary_language,
+            @agent_name, @channel_type, @evaluation_score, @sentiment_score, @engagement_score, @object_json)
+        ON CONFLICT (account_id, interaction_id) DO UPDATE SET
+            last_event_ts = excluded.last_event_ts, event_id = excluded.event_id, start_time = excluded.start_time,
+            start_ms = excluded.start_ms, duration = excluded.duration, queue_id = excluded.queue_id, queue_name = excluded.queue_name,
+            engagement_id = excluded.engagement_id, direction = excluded.direction, disposition = excluded.disposition,
+            silence_event_count = excluded.silence_event_count, crosstalk_event_count = excluded.crosstalk_event_count,
+            hold_event_count = excluded.hold_event_count, primary_language = excluded.primary_language, agent_name = excluded.agent_name,
+            channel_type = excluded.channel_type, evaluation_score = excluded.evaluation_score, sentiment_score = excluded.sentiment_score,
+            engagement_score = excluded.engagement_score, object_json = excluded.object_json
+        WHERE excluded.last_event_ts > interactions.last_event_ts
+           OR (excluded.last_event_ts = interactions.last_event_ts AND excluded.event_id > interactions.event_id)
+        """;
+
+    public const string UpsertEvaluation = """
+        INSERT INTO evaluations (account_id, evaluation_id, last_event_ts, event_id, interaction_id, agent_user_id, agent_display_name,
+            evaluator_user_id, scorecard_name, scoring_format, total_possible_score, evaluation_score, evaluation_score_ratio, evaluation_type, object_json)
+        VALUES (@account_id, @evaluation_id, @last_event_ts, @event_id, @interaction_id, @agent_user_id, @agent_display_name,
+            @evaluator_user_id, @scorecard_name, @scoring_format, @total_possible_score, @evaluation_score, @evaluation_score_ratio, @evaluation_type, @object_json)
+        ON CONFLICT (account_id, evaluation_id) DO UPDATE SET
+            last_event_ts = excluded.last_event_ts, event_id = excluded.event_id, interaction_id = excluded.interaction_id,
+            agent_user_id = excluded.agent_user_id, agent_display_name = excluded.agent_display_name,
+            evaluator_user_id = excluded.evaluator_user_id, scorecard_name = excluded.scorecard_name, scoring_format = excluded.scoring_format,
+            total_possible_score = excluded.total_possible_score, evaluation_score = excluded.evaluation_score,
+            evaluation_score_ratio = excluded.evaluation_score_ratio, evaluation_type = excluded.evaluation_type, object_json = excluded.object_json
+        WHERE excluded.last_event_ts > evaluations.last_event_ts
+           OR (excluded.last_event_ts = evaluations.last_event_ts AND excluded.event_id > evaluations.event_id)
+        """;
+
+    public const string SelectInteractions = """
+        SELECT account_id, interaction_id, last_event_ts, event_id, object_json FROM interactions
+        WHERE interaction_id = @id AND (@account_id IS NULL OR account_id = @account_id) ORDER BY account_id
+        """;
+
+    public const string SelectEvaluations = """
+        SELECT account_id, evaluation_id, last_event_ts, event_id, object_json FROM evaluations
+        WHERE evaluation_id = @id AND (@account_id IS NULL OR account_id = @account_id) ORDER BY account_id
+        """;
+
+    public const string SelectEvaluationsOfInteraction = """
+        SELECT account_id, evaluation_id, last_event_ts, event_id, object_json FROM evaluations
+        WHERE account_id = @account_id AND interaction_id = @id ORDER BY last_event_ts, evaluation_id
+        """;
+
+    public const string ListEvents = """
+        SELECT id, received_at, tracking_id, secret_name, event_name, kind, routing_note, account_id, event_ts, status, findings,
+               dedup_key, length(body)
+        FROM events
+        WHERE (@status IS NULL OR status = @status) AND (@before IS NULL OR id < @before)
+        ORDER BY id DESC LIMIT @limit
+        """;
+
+    public const string SelectEventBody = "SELECT body FROM events WHERE id = @id";
+
+    public const string CountEvents = "SELECT status, count(*) FROM events GROUP BY status";
+
+    public const string CountAllEvents = "SELECT count(*) FROM events";
+
+    public const string ClearProjections = "DELETE FROM interactions; DELETE FROM evaluations;";
+
+    public const string ReadEventChunk = """
+        SELECT id, body, status, findings FROM events
+        WHERE id > @after ORDER BY id LIMIT @limit
+        """;
+
+    public const string UpdateEventValidation = """
+        UPDATE events SET status = @status, findings = @findings, kind = @kind, routing_note = @routing_note,
+            event_name = @event_name, account_id = @account_id, event_ts = @event_ts
+        WHERE id = @id
+        """;
+
+    public const string CountProjections = "SELECT (SELECT count(*) FROM interactions), (SELECT count(*) FROM evaluations)";
+
+    public const string InsertApiKey = """
+        INSERT INTO api_keys (name, prefix, key_hash, scope, created_at) VALUES (@name, @prefix, @key_hash, @scope, @created_at)
+        RETURNING id
+        """;
+
+    public const string FindActiveApiKey = "SELECT id, name, prefix, scope, created_at, revoked_at FROM api_keys WHERE key_hash = @key_hash AND revoked_at IS NULL";
+
+    public const string ListApiKeys = "SELECT id, name, prefix, scope, created_at, revoked_at FROM api_keys ORDER BY id";
+
+    public const string RevokeApiKey = """
+        UPDATE api_keys SET revoked_at = @now
+        WHERE revoked_at IS NULL AND (name = @key OR CAST(id AS TEXT) = @key OR prefix = @key)
+        """;
+
+    public const string CreateMigrationsTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
+        """;
+
+    public const string AppliedMigrations = "SELECT version FROM schema_migrations";
+
+    public const string RecordMigration = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @applied_at)";
+}
