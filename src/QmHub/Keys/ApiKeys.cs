@@ -51,8 +51,16 @@ public sealed class ApiKeyService(IQmStore store, TimeProvider timeProvider)
             return false;
         }
 
-        await store.CreateApiKeyAsync("bootstrap", DisplayPrefix(key), hash, ApiKeyScopes.Admin, timeProvider.GetUtcNow(), cancellationToken);
-        return true;
+        try
+        {
+            await store.CreateApiKeyAsync("bootstrap", DisplayPrefix(key), hash, ApiKeyScopes.Admin, timeProvider.GetUtcNow(), cancellationToken);
+            return true;
+        }
+        catch (System.Data.Common.DbException) when (await store.FindActiveApiKeyAsync(hash, cancellationToken) is not null)
+        {
+            // Another replica starting at the same moment installed the same key first: it is installed.
+            return false;
+        }
     }
 
     /// <summary>The active key's description, or <see langword="null"/> for an unknown or revoked key.</summary>
