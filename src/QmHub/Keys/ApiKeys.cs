@@ -56,9 +56,14 @@ public sealed class ApiKeyService(IQmStore store, TimeProvider timeProvider)
             await store.CreateApiKeyAsync("bootstrap", DisplayPrefix(key), hash, ApiKeyScopes.Admin, timeProvider.GetUtcNow(), cancellationToken);
             return true;
         }
-        catch (System.Data.Common.DbException) when (await store.FindActiveApiKeyAsync(hash, cancellationToken) is not null)
+        catch (System.Data.Common.DbException)
         {
-            // Another replica starting at the same moment installed the same key first: it is installed.
+            // Another replica starting at the same moment may have installed the same key first: then it is installed.
+            if (await store.FindActiveApiKeyAsync(hash, cancellationToken) is null)
+            {
+                throw;
+            }
+
             return false;
         }
     }
