@@ -22,6 +22,8 @@ public sealed class SqliteQmStore : DbQmStore
     private SqliteConnection? _writer;
     private BatchWriter? _statements;
     private bool _disposed;
+    private readonly CancellationTokenSource _stopCheckpoints = new();
+    private Task? _checkpointer;
 
     /// <summary>Opens (creating if needed) the database file at <paramref name="path"/>.</summary>
     /// <param name="path">The database file.</param>
@@ -221,6 +223,13 @@ public sealed class SqliteQmStore : DbQmStore
         }
 
         _disposed = true;
+        await _stopCheckpoints.CancelAsync();
+        if (_checkpointer is not null)
+        {
+            await _checkpointer;
+        }
+
+        _stopCheckpoints.Dispose();
         await _writeLock.WaitAsync();
         try
         {
@@ -233,6 +242,43 @@ public sealed class SqliteQmStore : DbQmStore
         }
 
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+
+    /// <summary>
+    /// Copies committed WAL frames into the database file every quarter second (PASSIVE: never blocks the
+    /// writer or readers), and truncates the WAL when the store closes.
+    /// </summary>
+    private async Task CheckpointLoopAsync(CancellationToken stop)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(CancellationToken.None);
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+            try
+            {
+                while (await timer.WaitForNextTickAsync(stop))
+                {
+                    try
+                    {
+                        await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(PASSIVE);", stop);
+                    }
+                    catch (SqliteException)
+                    {
+                        // Busy or failing now: the frames stay in the WAL, committed, until a later tick copies them.
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Closing: one last full checkpoint below.
+            }
+
+            await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(TRUNCATE);", CancellationToken.None);
+        }
+        catch (SqliteException)
+        {
+            // A checkpoint that cannot run now runs on a later tick or at the next open; committed data is safe in the WAL.
+        }
     }
 
     /// <summary>The writer connection's prepared statements, enlisted in <paramref name="tx"/>: prepared once per connection, not per batch.</summary>
@@ -256,9 +302,12 @@ public sealed class SqliteQmStore : DbQmStore
             {
                 _writer = await OpenAsync(cancellationToken);
                 await using var pragma = _writer.CreateCommand();
-                // A larger page cache keeps the indexes' hot pages in memory; fewer, larger checkpoints mean fewer fsyncs of the main file.
-                pragma.CommandText = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;";
+                // A larger page cache keeps the indexes' hot pages in memory. Checkpoints do not run in the commit
+                // path (SQLite's automatic one would copy pages and fsync the main file inside a writer's commit);
+                // a background checkpointer does them on its own connection, concurrently with the writer.
+                pragma.CommandText = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0;";
                 await pragma.ExecuteNonQueryAsync(cancellationToken);
+                _checkpointer ??= Task.Run(() => CheckpointLoopAsync(_stopCheckpoints.Token), CancellationToken.None);
             }
 
             return await work(_writer, cancellationToken);
