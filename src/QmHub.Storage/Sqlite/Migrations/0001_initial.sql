@@ -40,9 +40,9 @@ CREATE TABLE interactions (
     sentiment_score       REAL,
     engagement_score      REAL,
     object_json           TEXT    NOT NULL,  -- the whole event object, every member as received
-    PRIMARY KEY (account_id, interaction_id)
+    -- Id first: lookups by id alone use the key itself, and no second index on a random key is written per event.
+    PRIMARY KEY (interaction_id, account_id)
 );
-CREATE INDEX interactions_by_interaction_id ON interactions (interaction_id);
 CREATE INDEX interactions_by_start ON interactions (start_ms);
 
 -- Projection: the newest version of each evaluation. May exist before its interaction.
@@ -62,10 +62,9 @@ CREATE TABLE evaluations (
     evaluation_score_ratio REAL,
     evaluation_type        TEXT,
     object_json            TEXT    NOT NULL,
-    PRIMARY KEY (account_id, evaluation_id)
+    PRIMARY KEY (evaluation_id, account_id)
 );
-CREATE INDEX evaluations_by_interaction ON evaluations (account_id, interaction_id);
-CREATE INDEX evaluations_by_evaluation_id ON evaluations (evaluation_id);
+CREATE INDEX evaluations_by_interaction ON evaluations (interaction_id, account_id);
 
 -- API keys: only a SHA-256 of the key is kept; the key is shown once when created.
 CREATE TABLE api_keys (
