@@ -1,5 +1,5 @@
-using QmHub.Zoom.AspNetCore;
 using QmHub.Samples.Receiver;
+using QmHub.Zoom.AspNetCore;
 using QmHub.Zoom.Signing;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -82,7 +82,8 @@ internal static class SimulationCommands
             }
 
             var sendOptions = SenderOptions(target, token, result.GetValue(rate), result.GetValue(concurrency), result.GetRequiredValue(retry), applySigningFaults: true)
-                with { ReceiverKeepsInvalidPayloads = result.GetValue(receiver) == "qmhub" };
+                with
+            { ReceiverKeepsInvalidPayloads = result.GetValue(receiver) == "qmhub" };
             if (outFile is { } file)
             {
                 await using var writer = NdjsonDeliveryWriter.Create(file.FullName, new DeliverySigner(token));
