@@ -28,10 +28,18 @@ if (args is ["ceiling", var port])
     return 0;
 }
 
+if (args.Contains("ceiling"))
+{
+    // A malformed child invocation must never turn into another load generator (and another child).
+    Console.Error.WriteLine("usage: QmHub.Bench.Ingest ceiling PORT");
+    return 2;
+}
+
 var requests = IntArg(args, "--requests", 20_000);
 var concurrency = IntArg(args, "--concurrency", 32);
 var warmup = IntArg(args, "--warmup", 2_000);
 const string secret = "bench-secret";
+const string metricsKey = "bench-metrics-key-0123456789";
 
 var bodies = Enumerable.Range(0, requests + warmup).Select(i => TestEvents.Bytes(Typical(i))).ToArray();
 Console.WriteLine($"# {requests} signed deliveries of {bodies[0].Length} bytes, {concurrency} concurrent, {warmup} warm-up, {Environment.ProcessorCount} cores");
@@ -39,10 +47,12 @@ Console.WriteLine($"# {requests} signed deliveries of {bodies[0].Length} bytes, 
 using var work = new TempDirectory();
 var results = new List<Result>
 {
-    await MeasureAsync("bare Kestrel (reads body, answers 200)", port => Child(Environment.ProcessPath!, [typeof(Result).Assembly.Location, "ceiling", port.ToString(CultureInfo.InvariantCulture)], null)),
+    // Always "dotnet <this dll> ceiling PORT": started through the apphost, the process path is the apphost itself,
+    // and passing the dll to it again would make the child a load generator that starts children of its own.
+    await MeasureAsync("bare Kestrel (reads body, answers 200)", port => Child("dotnet", [typeof(Result).Assembly.Location, "ceiling", port.ToString(CultureInfo.InvariantCulture)], null)),
     await MeasureAsync("qmhub serve, SQLite (WAL, fsync per batch)", port => Child("dotnet",
         [Path.Combine(AppContext.BaseDirectory, "qmhub.dll"), "serve", "--db", work.File("bench.db"), "--urls", $"http://127.0.0.1:{port}"],
-        new() { ["ZOOM_WEBHOOK_SECRET_TOKEN"] = secret, ["Logging__LogLevel__Default"] = "Warning" })),
+        new() { ["ZOOM_WEBHOOK_SECRET_TOKEN"] = secret, ["QMHUB_BOOTSTRAP_API_KEY"] = metricsKey, ["Logging__LogLevel__Default"] = "Warning" })),
 };
 
 Console.WriteLine();
@@ -61,6 +71,22 @@ async Task<Result> MeasureAsync(string name, Func<int, Process> start)
 {
     var port = FreePort();
     using var server = start(port);
+    try
+    {
+        return await MeasureServerAsync(name, server, port);
+    }
+    finally
+    {
+        // Whatever happened, no server outlives its measurement.
+        if (!server.HasExited)
+        {
+            server.Kill(entireProcessTree: true);
+        }
+    }
+}
+
+async Task<Result> MeasureServerAsync(string name, Process server, int port)
+{
     using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
     using var client = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
     await WaitHealthyAsync(client, server);
@@ -73,7 +99,9 @@ async Task<Result> MeasureAsync(string name, Func<int, Process> start)
     var elapsed = watch.Elapsed;
     var cpuPerDelivery = (CpuSeconds(server.Id) - cpuBefore) / requests * 1e6;
     var peak = PeakRssMiB(server.Id);
-    var metrics = await client.GetAsync("/metrics");
+    using var metricsRequest = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+    metricsRequest.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", metricsKey);
+    var metrics = await client.SendAsync(metricsRequest);
     if (metrics.IsSuccessStatusCode)
     {
         var text = await metrics.Content.ReadAsStringAsync();

@@ -38,10 +38,13 @@ public abstract class DbQmStore : IQmStore
     public Task<EventPage> ListEventsAsync(EventStatus? status, string? cursor, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var before = Projection.DecodeCursor(cursor);
-        return QueryAsync(StoreSql.ListEvents,
-            [Column.Of("status", status is { } s ? Projection.StatusName(s) : null), Column.Of("before", before), Column.Of("limit", limit + 1L)],
-            (reader, ct) => StoreReaders.EventPageAsync(reader, limit, ct), cancellationToken);
+        // Keyset: the cursor seeks in the index (the first page starts below the largest id), never scans.
+        var before = Projection.DecodeCursor(cursor) ?? long.MaxValue;
+        return status is { } s
+            ? QueryAsync(StoreSql.ListEventsByStatus, [Column.Of("status", Projection.StatusName(s)), Column.Of("before", before), Column.Of("limit", limit + 1L)],
+                (reader, ct) => StoreReaders.EventPageAsync(reader, limit, ct), cancellationToken)
+            : QueryAsync(StoreSql.ListEvents, [Column.Of("before", before), Column.Of("limit", limit + 1L)],
+                (reader, ct) => StoreReaders.EventPageAsync(reader, limit, ct), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -61,6 +64,10 @@ public abstract class DbQmStore : IQmStore
 
     /// <inheritdoc />
     public abstract Task<ApiKeyInfo> CreateApiKeyAsync(string name, string prefix, byte[] keyHash, string scope, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<ApiKeyInfo?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken) =>
+        (await QueryAsync(StoreSql.FindApiKey, [Column.Of("key_hash", keyHash)], StoreReaders.KeysAsync, cancellationToken)).SingleOrDefault();
 
     /// <inheritdoc />
     public async Task<ApiKeyInfo?> FindActiveApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken) =>

@@ -47,6 +47,9 @@ public interface IQmStore : IAsyncDisposable
     /// <summary>Stores a new API key's hash.</summary>
     Task<ApiKeyInfo> CreateApiKeyAsync(string name, string prefix, byte[] keyHash, string scope, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Finds a key by its hash, revoked or not.</summary>
+    Task<ApiKeyInfo?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken);
+
     /// <summary>Finds a key that is not revoked by its hash.</summary>
     Task<ApiKeyInfo?> FindActiveApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken);
 

@@ -13,6 +13,12 @@ internal static class Projection
         return document.RootElement.GetProperty("payload").GetProperty("object").GetRawText();
     }
 
+    /// <summary>The <c>payload.object</c> JSON of an event that feeds a projection (a valid interaction or evaluation), else null.</summary>
+    public static string? ProjectedObjectJson(Zoom.Parsing.ZoomEventParseResult parsed, ReadOnlyMemory<byte> body) =>
+        !parsed.HasErrors && parsed.Event is Zoom.Models.InteractionAnalysisCompletedEvent or Zoom.Models.EvaluationCompletedEvent
+            ? ObjectJson(body)
+            : null;
+
     public static string FindingsJson(IEnumerable<StoredFinding> findings) =>
         JsonSerializer.Serialize(findings.ToList(), StorageJsonContext.Default.ListStoredFinding);
 

@@ -59,12 +59,20 @@ internal static class StoreSql
         WHERE account_id = @account_id AND interaction_id = @id ORDER BY last_event_ts, evaluation_id
         """;
 
-    public const string ListEvents = """
+    private const string EventColumns = """
         SELECT id, received_at, tracking_id, secret_name, event_name, kind, routing_note, account_id, event_ts, status, findings,
                dedup_key, length(body)
         FROM events
-        WHERE (@status IS NULL OR status = @status) AND (@before IS NULL OR id < @before)
-        ORDER BY id DESC LIMIT @limit
+        """;
+
+    public const string ListEvents = EventColumns + """
+
+        WHERE id < @before ORDER BY id DESC LIMIT @limit
+        """;
+
+    public const string ListEventsByStatus = EventColumns + """
+
+        WHERE status = @status AND id < @before ORDER BY id DESC LIMIT @limit
         """;
 
     public const string SelectEventBody = "SELECT body FROM events WHERE id = @id";
@@ -92,6 +100,8 @@ internal static class StoreSql
         INSERT INTO api_keys (name, prefix, key_hash, scope, created_at) VALUES (@name, @prefix, @key_hash, @scope, @created_at)
         RETURNING id
         """;
+
+    public const string FindApiKey = "SELECT id, name, prefix, scope, created_at, revoked_at FROM api_keys WHERE key_hash = @key_hash";
 
     public const string FindActiveApiKey = "SELECT id, name, prefix, scope, created_at, revoked_at FROM api_keys WHERE key_hash = @key_hash AND revoked_at IS NULL";
 

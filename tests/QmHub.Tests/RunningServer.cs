@@ -78,6 +78,14 @@ internal sealed class RunningServer : IAsyncDisposable
         return Client.SendAsync(request);
     }
 
+    /// <summary>The Prometheus text of /metrics (which needs a key).</summary>
+    public async Task<string> MetricsAsync()
+    {
+        using var response = await GetAsync("/metrics");
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

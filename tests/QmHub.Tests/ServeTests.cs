@@ -88,7 +88,7 @@ public sealed class ServeTests
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(1, await CountAsync(server.DbPath, "SELECT count(*) FROM events"));
-        var metrics = await server.Client.GetStringAsync("/metrics");
+        var metrics = await server.MetricsAsync();
         Assert.Contains("qmhub_deliveries_total{outcome=\"duplicate\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("qmhub_deliveries_total{outcome=\"accepted\"} 1", metrics, StringComparison.Ordinal);
     }
@@ -125,7 +125,7 @@ public sealed class ServeTests
         var stored = Assert.Single(events.RootElement.GetProperty("items").EnumerateArray());
         Assert.Equal("quarantined", stored.GetProperty("status").GetString());
         Assert.Equal(0, await CountAsync(server.DbPath, "SELECT count(*) FROM interactions"));
-        Assert.Contains("qmhub_deliveries_total{outcome=\"quarantined\"} 1", await server.Client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        Assert.Contains("qmhub_deliveries_total{outcome=\"quarantined\"} 1", await server.MetricsAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public sealed class ServeTests
         Assert.Contains(message, text, StringComparison.Ordinal);
         Assert.DoesNotContain(RunningServer.Secret, text, StringComparison.Ordinal);
         Assert.Equal(0, await CountAsync(server.DbPath, "SELECT count(*) FROM events"));
-        Assert.Contains("qmhub_deliveries_total{outcome=\"rejected_401\"} 1", await server.Client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        Assert.Contains("qmhub_deliveries_total{outcome=\"rejected_401\"} 1", await server.MetricsAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public sealed class ServeTests
     [Fact]
     public async Task Full_queue_answers_503_with_retry_after_and_never_waits_unboundedly()
     {
-        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["QueueCapacity"] = "1", ["MaxBatchSize"] = "1" });
+        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["QueueCapacity"] = "1", ["MaxBatchSize"] = "1", ["AckTimeoutSeconds"] = "30" });
         // Another connection holds the write lock: the writer waits on its first batch, one more fits the queue.
         await using var blocker = new SqliteConnection($"Data Source={server.DbPath}");
         await blocker.OpenAsync();
@@ -239,9 +239,9 @@ public sealed class ServeTests
         }
 
         var first = server.PostWebhookAsync(TestEvents.Bytes(TestEvents.Interaction("i-1")));
-        await WaitUntilAsync(async () => (await server.Client.GetStringAsync("/metrics")).Contains("qmhub_ingest_queue_depth 0", StringComparison.Ordinal) && !first.IsCompleted);
+        await WaitUntilAsync(async () => (await server.MetricsAsync()).Contains("qmhub_ingest_queue_depth 0", StringComparison.Ordinal) && !first.IsCompleted);
         var second = server.PostWebhookAsync(TestEvents.Bytes(TestEvents.Interaction("i-2")));
-        await WaitUntilAsync(async () => (await server.Client.GetStringAsync("/metrics")).Contains("qmhub_ingest_queue_depth 1", StringComparison.Ordinal));
+        await WaitUntilAsync(async () => (await server.MetricsAsync()).Contains("qmhub_ingest_queue_depth 1", StringComparison.Ordinal));
 
         using var third = await server.PostWebhookAsync(TestEvents.Bytes(TestEvents.Interaction("i-3")));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, third.StatusCode);
@@ -257,6 +257,48 @@ public sealed class ServeTests
         Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await second).StatusCode);
         Assert.Equal(2, await CountAsync(server.DbPath, "SELECT count(*) FROM events"));
+    }
+
+    [Fact]
+    public async Task A_commit_slower_than_the_ack_deadline_is_answered_503_and_the_retry_is_deduplicated()
+    {
+        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["AckTimeoutSeconds"] = "0.5" });
+        var body = TestEvents.Bytes(TestEvents.Interaction("slow-1"));
+        await using (var blocker = new SqliteConnection($"Data Source={server.DbPath}"))
+        {
+            await blocker.OpenAsync();
+            await using (var begin = blocker.CreateCommand())
+            {
+                begin.CommandText = "BEGIN IMMEDIATE;";
+                await begin.ExecuteNonQueryAsync();
+            }
+
+            using var slow = await server.PostWebhookAsync(body);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, slow.StatusCode);
+            Assert.NotNull(slow.Headers.RetryAfter);
+            Assert.Contains("did not commit the delivery within 0.5 s", await slow.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            await using var rollback = blocker.CreateCommand();
+            rollback.CommandText = "ROLLBACK;";
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        using var retry = await server.PostWebhookAsync(body);
+
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal(1, await CountAsync(server.DbPath, "SELECT count(*) FROM events"));
+    }
+
+    [Fact]
+    public async Task Reading_an_interaction_sent_with_a_repeated_member_answers_200()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var body = """{"event":"quality_management.interaction_analysis_completed","event_ts":1764000000000,"payload":{"account_id":"a","object":{"duration":5,"duration":6,"interaction_info":{"interaction_id":"dup-1"}}}}"""u8.ToArray();
+        (await server.PostWebhookAsync(body)).EnsureSuccessStatusCode();
+
+        using var read = await server.GetAsync("/api/v1/interactions/dup-1");
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Contains("\"last_event_ts\":1764000000000", await read.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -286,7 +328,9 @@ public sealed class ServeTests
     {
         await using var server = await RunningServer.StartAsync();
 
-        using var json = JsonDocument.Parse(await server.Client.GetStringAsync("/openapi/v1.json"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.GetAsync("/openapi/v1.json", key: null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.GetAsync("/metrics", key: null)).StatusCode);
+        using var json = JsonDocument.Parse(await (await server.GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync());
 
         var paths = json.RootElement.GetProperty("paths");
         foreach (var path in (string[])["/api/v1/interactions/{interactionId}", "/api/v1/evaluations/{evaluationId}", "/api/v1/events", "/api/v1/keys", "/webhooks/zoom"])

@@ -45,7 +45,7 @@ public sealed record IncomingEvent
     public string FindingsJson => _findingsJson ??= Projection.FindingsJson(Parsed.Findings.Select(StoredFinding.From));
 
     /// <summary>The <c>payload.object</c> member's raw JSON, for an accepted event.</summary>
-    public string? ObjectJson => _objectJson ??= Status == EventStatus.Accepted && Parsed.Kind != Zoom.Parsing.ZoomEventKind.UrlValidation ? Projection.ObjectJson(Body) : null;
+    public string? ObjectJson => _objectJson ??= Projection.ProjectedObjectJson(Parsed, Body);
 
     /// <summary>The body as an array, without a copy when it already is one.</summary>
     internal byte[] BodyArray =>

@@ -131,30 +131,31 @@ public sealed class PostgresQmStore : DbQmStore
             total = (long)(await count.ExecuteScalarAsync(cancellationToken) ?? 0L);
         }
 
-        await RetryAsync(async ct =>
+        // One transaction: readers (on every replica) keep seeing the old projections until the new ones are
+        // complete, and an interrupted reproject leaves them as they were. Concurrent upserts wait for it.
+        var (done, accepted) = await RetryAsync(async ct =>
         {
-            await using var clear = Query(StoreSql.ClearProjections);
-            return await clear.ExecuteNonQueryAsync(ct);
-        }, cancellationToken);
-
-        // Chunks of their own transactions: live ingest (on any replica) may go on meanwhile, and since a
-        // projection keeps the greatest (event_ts, event id) whatever the order of application, both converge.
-        long after = 0, done = 0, accepted = 0, quarantined = 0;
-        progress?.Report(new ReprojectProgress(0, total));
-        while (true)
-        {
-            var chunk = await RetryAsync(ct => ReprojectChunkAsync(after, ct), cancellationToken);
-            if (chunk.Rows == 0)
+            await using var connection = await _dataSource.OpenConnectionAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await using (var clear = Command(connection, tx, StoreSql.ClearProjections))
             {
-                break;
+                await clear.ExecuteNonQueryAsync(ct);
             }
 
-            after = chunk.LastId;
-            done += chunk.Rows;
-            accepted += chunk.Accepted;
-            quarantined += chunk.Rows - chunk.Accepted;
-            progress?.Report(new ReprojectProgress(done, Math.Max(total, done)));
-        }
+            long after = 0, rowsDone = 0, rowsAccepted = 0;
+            progress?.Report(new ReprojectProgress(0, total));
+            while (await ReprojectChunkAsync(connection, tx, after, ct) is { Rows: > 0 } chunk)
+            {
+                after = chunk.LastId;
+                rowsDone += chunk.Rows;
+                rowsAccepted += chunk.Accepted;
+                progress?.Report(new ReprojectProgress(rowsDone, Math.Max(total, rowsDone)));
+            }
+
+            await tx.CommitAsync(ct);
+            return (rowsDone, rowsAccepted);
+        }, cancellationToken);
+        var quarantined = done - accepted;
 
         await using var counts = Query(StoreSql.CountProjections);
         await using var reader = await counts.ExecuteReaderAsync(cancellationToken);
@@ -220,10 +221,8 @@ public sealed class PostgresQmStore : DbQmStore
         return results;
     }
 
-    private async Task<ChunkOutcome> ReprojectChunkAsync(long after, CancellationToken ct)
+    private static async Task<ChunkOutcome> ReprojectChunkAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long after, CancellationToken ct)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         List<LoggedEvent> rows;
         await using (var read = Command(connection, tx, StoreSql.ReadEventChunk, Column.Of("after", after), Column.Of("limit", (long)ReprojectChunk)))
         await using (var reader = await read.ExecuteReaderAsync(ct))
@@ -240,8 +239,9 @@ public sealed class PostgresQmStore : DbQmStore
             }
 
             AddProjections(write, revalidated
-                .Where(r => r.Revalidation.Status == EventStatus.Accepted)
-                .Select(r => StoredRows.Projected(r.Revalidation.Parsed.Event, r.Row.Id, Projection.ObjectJson(r.Row.Body)))
+                .Select(r => Projection.ProjectedObjectJson(r.Revalidation.Parsed, r.Row.Body) is { } objectJson
+                    ? StoredRows.Projected(r.Revalidation.Parsed.Event, r.Row.Id, objectJson)
+                    : null)
                 .OfType<ProjectionRow>());
             if (write.BatchCommands.Count > 0)
             {
@@ -249,7 +249,6 @@ public sealed class PostgresQmStore : DbQmStore
             }
         }
 
-        await tx.CommitAsync(ct);
         return new ChunkOutcome(rows.Count, rows.Count == 0 ? after : rows[^1].Id, revalidated.Count(r => r.Revalidation.Status == EventStatus.Accepted));
     }
 

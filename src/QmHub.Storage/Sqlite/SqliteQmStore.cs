@@ -17,6 +17,7 @@ public sealed class SqliteQmStore : DbQmStore
     private const int ReprojectChunk = 1000;
 
     private readonly string _connectionString;
+    private readonly string _writerConnectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _pragmas;
     private SqliteConnection? _writer;
@@ -42,6 +43,10 @@ public sealed class SqliteQmStore : DbQmStore
             // Microsoft.Data.Sqlite retries SQLITE_BUSY for the command timeout: the same wait as busy_timeout.
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)),
         }.ToString();
+
+        // The writer's connection is its own (never pooled): a failed one is really closed, and its large page
+        // cache is never handed to a reader.
+        _writerConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
     }
 
     /// <summary>The database file.</summary>
@@ -122,28 +127,22 @@ public sealed class SqliteQmStore : DbQmStore
             total = (long)(await count.ExecuteScalarAsync(cancellationToken) ?? 0L);
         }
 
+        // One transaction: readers keep seeing the old projections until the new ones are complete, and a
+        // reproject that is interrupted leaves them as they were. Ingest waits meanwhile (and answers 503 once
+        // its ack deadline passes; Zoom retries).
+        long done = 0, accepted = 0, quarantined = 0;
+        progress?.Report(new ReprojectProgress(0, total));
         await WriteAsync(async (connection, ct) =>
         {
             await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
             await ExecuteAsync(connection, tx, StoreSql.ClearProjections, ct);
-            await tx.CommitAsync(ct);
-        }, cancellationToken);
-
-        // Chunks of their own transactions: live ingest may go on meanwhile, and since a projection keeps
-        // the greatest (event_ts, event id) whatever the order of application, both converge.
-        long after = 0, done = 0, accepted = 0, quarantined = 0;
-        progress?.Report(new ReprojectProgress(0, total));
-        while (true)
-        {
-            var chunk = await WriteAsync(async (connection, ct) =>
+            var writer = Statements(connection, tx);
+            long after = 0;
+            while (await ReadChunkAsync(connection, tx, after, ct) is { Count: > 0 } rows)
             {
-                await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
-                var writer = Statements(connection, tx);
-                var rows = await ReadChunkAsync(connection, tx, after, ct);
                 foreach (var row in rows)
                 {
-                    var status = await writer.ReprojectAsync(row, ct);
-                    if (status == EventStatus.Accepted)
+                    if (await writer.ReprojectAsync(row, ct) == EventStatus.Accepted)
                     {
                         accepted++;
                     }
@@ -153,19 +152,13 @@ public sealed class SqliteQmStore : DbQmStore
                     }
                 }
 
-                await tx.CommitAsync(ct);
-                return rows;
-            }, cancellationToken);
-
-            if (chunk.Count == 0)
-            {
-                break;
+                after = rows[^1].Id;
+                done += rows.Count;
+                progress?.Report(new ReprojectProgress(done, Math.Max(total, done)));
             }
 
-            after = chunk[^1].Id;
-            done += chunk.Count;
-            progress?.Report(new ReprojectProgress(done, Math.Max(total, done)));
-        }
+            await tx.CommitAsync(ct);
+        }, cancellationToken);
 
         await using var conn = await OpenAsync(cancellationToken);
         await using var counts = Command(conn, null, StoreSql.CountProjections);
@@ -250,34 +243,49 @@ public sealed class SqliteQmStore : DbQmStore
     /// </summary>
     private async Task CheckpointLoopAsync(CancellationToken stop)
     {
+        SqliteConnection? connection = null;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         try
         {
-            await using var connection = await OpenAsync(CancellationToken.None);
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
-            try
+            while (await timer.WaitForNextTickAsync(stop))
             {
-                while (await timer.WaitForNextTickAsync(stop))
+                try
                 {
-                    try
+                    connection ??= await OpenAsync(stop);
+                    await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(PASSIVE);", stop);
+                }
+                catch (SqliteException)
+                {
+                    // Busy, or the file cannot be opened right now: the frames stay in the WAL, committed, and a
+                    // later tick (with a fresh connection) copies them.
+                    if (connection is not null)
                     {
-                        await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(PASSIVE);", stop);
-                    }
-                    catch (SqliteException)
-                    {
-                        // Busy or failing now: the frames stay in the WAL, committed, until a later tick copies them.
+                        await connection.DisposeAsync();
+                        connection = null;
                     }
                 }
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                // Closing: one last full checkpoint below.
-            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Closing: one last full checkpoint below.
+        }
 
+        try
+        {
+            connection ??= await OpenAsync(CancellationToken.None);
             await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(TRUNCATE);", CancellationToken.None);
         }
         catch (SqliteException)
         {
-            // A checkpoint that cannot run now runs on a later tick or at the next open; committed data is safe in the WAL.
+            // The WAL is checkpointed at the next open instead.
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
         }
     }
 
@@ -298,9 +306,11 @@ public sealed class SqliteQmStore : DbQmStore
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            // A write queued behind DisposeAsync must not reopen the store.
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_writer is null)
             {
-                _writer = await OpenAsync(cancellationToken);
+                _writer = await OpenAsync(cancellationToken, writer: true);
                 await using var pragma = _writer.CreateCommand();
                 // A larger page cache keeps the indexes' hot pages in memory. Checkpoints do not run in the commit
                 // path (SQLite's automatic one would copy pages and fsync the main file inside a writer's commit);
@@ -346,9 +356,9 @@ public sealed class SqliteQmStore : DbQmStore
             return true;
         }, cancellationToken);
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken, bool writer = false)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(writer ? _writerConnectionString : _connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
         pragma.CommandText = _pragmas;
@@ -457,7 +467,10 @@ public sealed class SqliteQmStore : DbQmStore
 
             if (revalidation.Status == EventStatus.Accepted)
             {
-                await ProjectAsync(revalidation.Parsed.Event, Projection.ObjectJson(row.Body), row.Id, ct);
+                if (Projection.ProjectedObjectJson(revalidation.Parsed, row.Body) is { } objectJson)
+                {
+                    await ProjectAsync(revalidation.Parsed.Event, objectJson, row.Id, ct);
+                }
             }
 
             return revalidation.Status;

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using QmHub.Keys;
 using QmHub.Storage;
@@ -13,7 +13,7 @@ public static class RecordsApi
     private const int MaxLimit = 500;
 
     // Stored objects are written back as Zoom wrote them: '+' of phone numbers and non-ASCII text unescaped.
-    private static readonly System.Text.Json.JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Maps the routes; every one needs an API key, key management an admin key.</summary>
     public static RouteGroupBuilder MapRecordsApi(this IEndpointRouteBuilder app)
@@ -53,15 +53,13 @@ public static class RecordsApi
 
         var record = found[0];
         var evaluations = await store.GetEvaluationsOfInteractionAsync(record.AccountId, interactionId, ct);
-        var json = ToJson(record);
-        json["evaluations"] = new JsonArray(evaluations.Select(e => (JsonNode)ToJson(e)).ToArray());
-        return Results.Content(json.ToJsonString(RelaxedJson), "application/json");
+        return Results.Bytes(ToJson(record, evaluations), "application/json");
     }
 
     private static async Task<IResult> GetEvaluationAsync(string evaluationId, string? account_id, IQmStore store, CancellationToken ct)
     {
         var found = await store.GetEvaluationsAsync(evaluationId, account_id, ct);
-        return Single(found, "evaluation", evaluationId, account_id) ?? Results.Content(ToJson(found[0]).ToJsonString(RelaxedJson), "application/json");
+        return Single(found, "evaluation", evaluationId, account_id) ?? Results.Bytes(ToJson(found[0], null), "application/json");
     }
 
     private static async Task<IResult> ListEventsAsync(string? status, int? limit, string? cursor, IQmStore store, CancellationToken ct)
@@ -108,7 +106,7 @@ public static class RecordsApi
             return BadRequest($"scope must be '{ApiKeyScopes.Read}' or '{ApiKeyScopes.Admin}', got '{request.Scope}'.");
         }
 
-        var (key, info) = await keys.CreateAsync(request.Name, request.Scope!, ct);
+        var (key, info) = await keys.CreateAsync(request.Name, request.Scope ?? ApiKeyScopes.Read, ct);
         return Results.Json(new CreatedKey(key, info), ApiJsonContext.Default.CreatedKey, statusCode: StatusCodes.Status201Created);
     }
 
@@ -135,13 +133,42 @@ public static class RecordsApi
         return null;
     }
 
-    private static JsonObject ToJson(ProjectedRecord record)
+    /// <summary>The stored object, member by member as Zoom sent it (duplicates too), plus its key, version and evaluations.</summary>
+    private static byte[] ToJson(ProjectedRecord record, IReadOnlyList<ProjectedRecord>? evaluations)
     {
-        var json = JsonNode.Parse(record.ObjectJson)?.AsObject() ?? [];
-        json["account_id"] = record.AccountId;
-        json["last_event_ts"] = record.LastEventTs;
-        json["event_id"] = record.EventId;
-        return json;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, RelaxedJson))
+        {
+            Write(writer, record, evaluations);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void Write(Utf8JsonWriter writer, ProjectedRecord record, IReadOnlyList<ProjectedRecord>? evaluations)
+    {
+        using var stored = JsonDocument.Parse(record.ObjectJson);
+        writer.WriteStartObject();
+        foreach (var member in stored.RootElement.EnumerateObject())
+        {
+            member.WriteTo(writer);
+        }
+
+        writer.WriteString("account_id", record.AccountId);
+        writer.WriteNumber("last_event_ts", record.LastEventTs);
+        writer.WriteNumber("event_id", record.EventId);
+        if (evaluations is not null)
+        {
+            writer.WriteStartArray("evaluations");
+            foreach (var evaluation in evaluations)
+            {
+                Write(writer, evaluation, null);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
     }
 
     private static bool TryParseStatus(string? status, out EventStatus? filter)

@@ -3,8 +3,9 @@ using System.Collections;
 namespace QmHub.Hosting;
 
 /// <summary>
-/// Layers QmHub's configuration: appsettings.json shipped beside the binary, appsettings.json in the
-/// working directory, <c>QMHUB_*</c> environment variables, <c>ZOOM_WEBHOOK_SECRET_TOKEN</c>, then flags.
+/// Layers QmHub's configuration, the same for every command: appsettings.json shipped beside the binary,
+/// appsettings.json in the working directory, environment variables (plain, then <c>QMHUB_*</c> and
+/// <c>ZOOM_WEBHOOK_SECRET_TOKEN</c>), then flags.
 /// </summary>
 public static class QmHubConfiguration
 {
@@ -17,6 +18,7 @@ public static class QmHubConfiguration
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
         builder.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: false);
+        builder.AddEnvironmentVariables();
         builder.AddInMemoryCollection(FromEnvironment(Environment.GetEnvironmentVariables()));
         builder.AddInMemoryCollection(flags);
         return builder;
@@ -30,7 +32,16 @@ public static class QmHubConfiguration
     public static QmHubOptions BindOptions(IConfiguration configuration, bool requireSecrets)
     {
         var options = new QmHubOptions();
-        configuration.Bind(options);
+        try
+        {
+            configuration.Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // "Failed to convert configuration value '4k' at 'QueueCapacity' to type 'System.Int32'."
+            throw new InvalidSettingsException([$"{ex.Message} Settings come from flags, QMHUB_* variables (QMHUB_QUEUE_CAPACITY sets QueueCapacity) and appsettings.json."]);
+        }
+
         var result = new QmHubOptionsValidator().Validate(null, options);
         var failures = (result.Failures ?? []).Where(f => requireSecrets || !f.StartsWith("No Zoom webhook secret", StringComparison.Ordinal)).ToList();
         if (failures.Count > 0)

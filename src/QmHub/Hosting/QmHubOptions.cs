@@ -38,6 +38,12 @@ public sealed class QmHubOptions
     /// <summary>Deliveries committed in one transaction at most.</summary>
     public int MaxBatchSize { get; set; } = 256;
 
+    /// <summary>
+    /// How long a delivery waits for its commit before it is answered 503 (Zoom gives up after 3 s). The
+    /// commit still lands; Zoom's retry is then a harmless duplicate.
+    /// </summary>
+    public double AckTimeoutSeconds { get; set; } = 2.5;
+
     /// <summary>The Retry-After given with a 503.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
 
@@ -120,6 +126,10 @@ public sealed class QmHubOptionsValidator : IValidateOptions<QmHubOptions>
         Positive(failures, options.QueueCapacity, "QueueCapacity (QMHUB_QUEUE_CAPACITY)");
         Positive(failures, options.MaxBatchSize, "MaxBatchSize (QMHUB_MAX_BATCH_SIZE)");
         Positive(failures, options.RetryAfterSeconds, "RetryAfterSeconds (QMHUB_RETRY_AFTER_SECONDS)");
+        if (options.AckTimeoutSeconds is <= 0 or > 60)
+        {
+            failures.Add($"AckTimeoutSeconds (QMHUB_ACK_TIMEOUT_SECONDS) must be more than 0 and at most 60, got {options.AckTimeoutSeconds}.");
+        }
         if (options.BootstrapApiKey is { } key && key.Length < 16)
         {
             failures.Add($"BootstrapApiKey (QMHUB_BOOTSTRAP_API_KEY) must be at least 16 characters long ({key.Length} given).");

@@ -20,6 +20,9 @@ public static partial class QmHubServer
     public static WebApplication Build(IReadOnlyDictionary<string, string?> flags)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // Exactly the sources every other command reads (no appsettings.{Environment}.json or ASPNETCORE_* extras),
+        // so that serve and keys/migrate/reproject always agree on the database.
+        builder.Configuration.Sources.Clear();
         builder.Configuration.AddQmHubSources(flags);
         var options = QmHubConfiguration.BindOptions(builder.Configuration, requireSecrets: true);
         builder.WebHost.UseUrls(options.Urls);
@@ -53,22 +56,35 @@ public static partial class QmHubServer
             o.TimestampTolerance = TimeSpan.FromSeconds(options.TimestampToleranceSeconds);
             o.MaxBodyBytes = options.MaxBodyBytes;
         });
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        // No default scheme: API keys are checked only on routes whose policy names the scheme, never on the
+        // webhook path (authenticated by its signature) or health.
+        services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Read, p => p.RequireAuthenticatedUser())
-            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, ApiKeyScopes.Admin));
+            .AddPolicy(Policies.Read, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser())
+            .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser()
+                .RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, ApiKeyScopes.Admin));
 
         var app = builder.Build();
         var metrics = app.Services.GetRequiredService<IngestMetrics>();
-        app.UseWhen(ctx => ctx.Request.Path.Equals(options.WebhookPath, StringComparison.Ordinal), branch => branch.Use(async (ctx, next) =>
+        var webhookPath = new PathString(options.WebhookPath.TrimEnd('/'));
+        app.UseWhen(ctx => HttpMethods.IsPost(ctx.Request.Method) && ctx.Request.Path.StartsWithSegments(webhookPath, StringComparison.OrdinalIgnoreCase, out var rest)
+            && (!rest.HasValue || rest.Value == "/"), branch => branch.Use(async (ctx, next) =>
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            await next(ctx);
-            var outcome = ctx.Items[IngestHandler.OutcomeKey] as string
-                ?? (ctx.Response.StatusCode == StatusCodes.Status200OK ? "url_validation" : $"rejected_{ctx.Response.StatusCode}");
-            metrics.Deliveries.WithLabels(outcome).Inc();
-            metrics.AckLatency.WithLabels(outcome).Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            try
+            {
+                await next(ctx);
+            }
+            finally
+            {
+                // Counted even when the client went away mid-request.
+                var outcome = ctx.Items[IngestHandler.OutcomeKey] as string
+                    ?? (ctx.RequestAborted.IsCancellationRequested ? "aborted"
+                        : ctx.Response.StatusCode == StatusCodes.Status200OK ? "url_validation" : $"rejected_{ctx.Response.StatusCode}");
+                metrics.Deliveries.WithLabels(outcome).Inc();
+                metrics.AckLatency.WithLabels(outcome).Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            }
         }));
         app.UseAuthentication();
         app.UseAuthorization();
@@ -76,13 +92,13 @@ public static partial class QmHubServer
         app.MapZoomWebhooks(options.WebhookPath)
             .WithSummary("Zoom QM webhook deliveries (authenticated by x-zm-signature)")
             .WithTags("Webhooks");
-        app.MapOpenApi();
+        app.MapOpenApi().RequireAuthorization(Policies.Read);
         app.MapRecordsApi();
         app.MapGet("/healthz", () => Results.Json(new HealthAnswer("alive"), HostingJsonContext.Default.HealthAnswer));
         app.MapGet("/readyz", async (IQmStore store, CancellationToken ct) => await store.IsWritableAsync(ct)
             ? Results.Json(new HealthAnswer("ready"), HostingJsonContext.Default.HealthAnswer)
             : Results.Json(new HealthAnswer("database not writable"), HostingJsonContext.Default.HealthAnswer, statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapMetrics("/metrics", metrics.Registry);
+        app.MapMetrics("/metrics", metrics.Registry).RequireAuthorization(Policies.Read);
         return app;
     }
 

@@ -33,13 +33,19 @@ public sealed partial class IngestHandler(IngestPipeline pipeline, IOptions<QmHu
         AppendResult result;
         try
         {
-            // The commit is awaited even if the client goes away: the event is durable either way.
-            result = await commit;
+            // Not the request's token: the commit goes on if the client leaves. But never past the ack deadline.
+            result = await commit.WaitAsync(TimeSpan.FromSeconds(options.Value.AckTimeoutSeconds), CancellationToken.None);
         }
         catch (StoreUnavailableException)
         {
             items[OutcomeKey] = "unavailable";
             return Unavailable("QmHub could not commit the delivery to its database; it was not stored. Retry after the indicated delay.");
+        }
+        catch (TimeoutException)
+        {
+            items[OutcomeKey] = "unavailable";
+            LogAckTimeout(logger, options.Value.AckTimeoutSeconds);
+            return Unavailable($"The database did not commit the delivery within {options.Value.AckTimeoutSeconds} s (AckTimeoutSeconds); it may still be stored, and a retry is deduplicated.");
         }
 
         if (result.Status == EventStatus.Quarantined)
@@ -61,6 +67,9 @@ public sealed partial class IngestHandler(IngestPipeline pipeline, IOptions<QmHu
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Ingest queue full; answering 503 with Retry-After")]
     private static partial void LogQueueFull(ILogger logger);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "A commit took longer than the ack deadline of {Seconds} s; answering 503 with Retry-After")]
+    private static partial void LogAckTimeout(ILogger logger, double seconds);
 
     private sealed class RetryAfterResult(int seconds, IResult inner) : IResult
     {

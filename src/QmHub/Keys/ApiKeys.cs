@@ -40,13 +40,14 @@ public sealed class ApiKeyService(IQmStore store, TimeProvider timeProvider)
         return (key, info);
     }
 
-    /// <summary>Installs an operator-chosen admin key (QMHUB_BOOTSTRAP_API_KEY) unless it is already known.</summary>
+    /// <summary>
+    /// Installs an operator-chosen admin key (QMHUB_BOOTSTRAP_API_KEY) unless that exact key is already known,
+    /// active or revoked: a revoked bootstrap key stays revoked, and a changed one is installed.
+    /// </summary>
     public async Task<bool> InstallBootstrapKeyAsync(string key, CancellationToken cancellationToken)
     {
         var hash = Hash(key);
-        var existing = await store.ListApiKeysAsync(cancellationToken);
-        if (await store.FindActiveApiKeyAsync(hash, cancellationToken) is not null
-            || existing.Any(k => k.Name == "bootstrap" && k.Prefix == DisplayPrefix(key)))
+        if (await store.FindApiKeyAsync(hash, cancellationToken) is not null)
         {
             return false;
         }
@@ -59,7 +60,7 @@ public sealed class ApiKeyService(IQmStore store, TimeProvider timeProvider)
         catch (System.Data.Common.DbException)
         {
             // Another replica starting at the same moment may have installed the same key first: then it is installed.
-            if (await store.FindActiveApiKeyAsync(hash, cancellationToken) is null)
+            if (await store.FindApiKeyAsync(hash, cancellationToken) is null)
             {
                 throw;
             }
@@ -74,7 +75,10 @@ public sealed class ApiKeyService(IQmStore store, TimeProvider timeProvider)
 
     internal static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
-    private static string DisplayPrefix(string key) => key.Length <= 12 ? key[..Math.Min(4, key.Length)] : key[..12];
+    // Generated keys show "qmh_" and 8 of their 43 random characters; an operator-chosen key shows only 4
+    // characters, so that what is listed never narrows the search for the rest.
+    private static string DisplayPrefix(string key) =>
+        key.StartsWith(KeyPrefix, StringComparison.Ordinal) && key.Length >= 40 ? key[..12] : key[..Math.Min(4, key.Length)] + "…";
 
     private static string Base64UrlEncode(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
