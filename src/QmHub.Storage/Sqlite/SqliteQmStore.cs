@@ -204,6 +204,7 @@ public sealed class SqliteQmStore : IQmStore
         {
             await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
             await ExecuteAsync(connection, tx, SqliteSql.ClearProjections, ct);
+            await SqliteRollups.ClearAsync(connection, tx, ct);
             await tx.CommitAsync(ct);
         }, cancellationToken);
 
@@ -590,7 +591,7 @@ public sealed class SqliteQmStore : IQmStore
                     Bind(c, "$sentiment_score", o.Summary?.SentimentScore);
                     Bind(c, "$engagement_score", o.Summary?.EngagementScore);
                     Bind(c, "$object_json", objectJson);
-                    await c.ExecuteNonQueryAsync(ct);
+                    await SqliteRollups.UpsertAsync(c, e.Payload.AccountId, o.InteractionInfo.InteractionId, null, ct);
                     break;
                 case EvaluationCompletedEvent e:
                     var v = e.Payload.Object;
@@ -610,7 +611,7 @@ public sealed class SqliteQmStore : IQmStore
                     Bind(d, "$evaluation_score_ratio", v.EvaluationScoreRatio);
                     Bind(d, "$evaluation_type", v.EvaluationType?.Value);
                     Bind(d, "$object_json", objectJson);
-                    await d.ExecuteNonQueryAsync(ct);
+                    await SqliteRollups.UpsertAsync(d, e.Payload.AccountId, v.InteractionId, v.EvaluationId, ct);
                     break;
             }
         }
