@@ -96,15 +96,9 @@ internal static class SqliteAnalyticsSql
     /// <summary>After a projection change of the unit: the names it reveals a user id for, and its queue's name.</summary>
     public const string RecordUnitNames = """
         INSERT INTO agent_identities (account_id, agent_name, agent_user_id)
-        SELECT * FROM (
-            SELECT i.account_id, i.agent_name, e.agent_user_id
-            FROM interactions i JOIN evaluations e ON e.account_id = i.account_id AND e.interaction_id = i.interaction_id
-            WHERE i.account_id = $account_id AND i.interaction_id = $interaction_id AND i.agent_name IS NOT NULL AND e.agent_user_id IS NOT NULL
-            UNION ALL
-            SELECT e.account_id, e.agent_display_name, e.agent_user_id FROM evaluations e
-            WHERE e.account_id = $account_id AND e.agent_display_name IS NOT NULL AND e.agent_user_id IS NOT NULL
-              AND (e.interaction_id = $interaction_id OR ($interaction_id IS NULL AND e.interaction_id IS NULL AND e.evaluation_id = $evaluation_id))
-        ) WHERE true
+        SELECT e.account_id, e.agent_display_name, e.agent_user_id FROM evaluations e
+        WHERE e.account_id = $account_id AND e.agent_display_name IS NOT NULL AND e.agent_user_id IS NOT NULL
+          AND (e.interaction_id = $interaction_id OR ($interaction_id IS NULL AND e.interaction_id IS NULL AND e.evaluation_id = $evaluation_id))
         ON CONFLICT (account_id, agent_name) DO UPDATE SET agent_user_id = excluded.agent_user_id
             WHERE excluded.agent_user_id < agent_user_id;
         INSERT INTO analytics_queues (account_id, queue_id, queue_name, seen_ms)

@@ -1,7 +1,8 @@
 -- Agent identity: an interaction names its agent only by agent_name; an evaluation reveals the agent's
--- user id (by its agent_info.display_name, and by the agent_name of the interaction it evaluates). Once a
--- name is seen with a user id on an account, that name resolves to the user id everywhere (the least id
--- when several are seen, so the answer does not depend on arrival order).
+-- user id beside agent_info.display_name. Once a name is seen with a user id on an account, that name
+-- resolves to the user id everywhere (the least id when several are seen, so the answer does not depend on
+-- arrival order). The interaction an evaluation names is not used: interactions get reassigned, and a
+-- reassigned interaction's old agent would take the new agent's id.
 CREATE TABLE agent_identities (
     account_id    TEXT NOT NULL,
     agent_name    TEXT NOT NULL,
