@@ -57,10 +57,15 @@ internal static class SqliteAnalyticsSql
     /// </summary>
     private const string UnitFacts = InteractionFacts
         + " WHERE i.account_id = $account_id AND i.interaction_id = $interaction_id" + InteractionFactsGroup
-        + " UNION ALL " + OrphanFacts
-        + """
-         AND e.account_id = $account_id
-            AND (e.interaction_id = $interaction_id OR ($interaction_id IS NULL AND e.interaction_id IS NULL AND e.evaluation_id = $evaluation_id))
+        + " UNION ALL " + OrphanFacts + EvaluationsOfUnitInteraction
+        + " UNION ALL " + OrphanFacts + EvaluationOfUnitWithoutInteraction;
+
+    // Two branches rather than one OR, so each finds its rows by index: (account_id, interaction_id), and the
+    // partial index of evaluations without interaction.
+    private const string EvaluationsOfUnitInteraction = " AND e.account_id = $account_id AND e.interaction_id = $interaction_id";
+
+    private const string EvaluationOfUnitWithoutInteraction = """
+         AND e.account_id = $account_id AND $interaction_id IS NULL AND e.interaction_id IS NULL AND e.evaluation_id = $evaluation_id
         """;
 
     /// <summary>Adds $sign × the unit's facts to the rollup.</summary>
@@ -96,9 +101,9 @@ internal static class SqliteAnalyticsSql
     /// <summary>After a projection change of the unit: the names it reveals a user id for, and its queue's name.</summary>
     public const string RecordUnitNames = """
         INSERT INTO agent_identities (account_id, agent_name, agent_user_id)
-        SELECT e.account_id, e.agent_display_name, e.agent_user_id FROM evaluations e
-        WHERE e.account_id = $account_id AND e.agent_display_name IS NOT NULL AND e.agent_user_id IS NOT NULL
-          AND (e.interaction_id = $interaction_id OR ($interaction_id IS NULL AND e.interaction_id IS NULL AND e.evaluation_id = $evaluation_id))
+        SELECT * FROM (
+        """ + RevealedIdentities + EvaluationsOfUnitInteraction + " UNION ALL " + RevealedIdentities + EvaluationOfUnitWithoutInteraction + """
+        ) WHERE true
         ON CONFLICT (account_id, agent_name) DO UPDATE SET agent_user_id = excluded.agent_user_id
             WHERE excluded.agent_user_id < agent_user_id;
         INSERT INTO analytics_queues (account_id, queue_id, queue_name, seen_ms)
@@ -106,6 +111,11 @@ internal static class SqliteAnalyticsSql
         WHERE account_id = $account_id AND interaction_id = $interaction_id AND queue_id IS NOT NULL AND queue_name IS NOT NULL
         ON CONFLICT (account_id, queue_id) DO UPDATE SET queue_name = excluded.queue_name, seen_ms = excluded.seen_ms
             WHERE excluded.seen_ms > seen_ms OR (excluded.seen_ms = seen_ms AND excluded.queue_name > queue_name);
+        """;
+
+    private const string RevealedIdentities = """
+        SELECT e.account_id, e.agent_display_name, e.agent_user_id FROM evaluations e
+        WHERE e.agent_display_name IS NOT NULL AND e.agent_user_id IS NOT NULL
         """;
 
     /// <summary>The interaction an evaluation names now, before a new version replaces it.</summary>
@@ -197,21 +207,19 @@ internal static class SqliteAnalyticsSql
         """ + AgentId + ", nullif(r.agent_name, '') FROM (" + EvaluationFacts + ") r" + IdentityJoin + FactsRange + Filters
         + " ORDER BY r.account_id, r.interaction_id, r.evaluation_id";
 
+    // Evaluations by correlated lookups rather than a join and GROUP BY, so the period's range can use interactions_by_start.
     private const string SearchRows = """
-        SELECT * FROM (
+        SELECT s.*, coalesce(s.qa_score_pct, 1e308) AS score_key FROM (
             SELECT r.account_id, r.interaction_id, r.start_time, coalesce(r.start_ms, r.last_event_ts) AS at_ms,
         """ + InteractionAgentId + """
          AS agent_id, r.agent_name, r.queue_id, q.queue_name, r.channel_type, r.direction, r.disposition, r.primary_language,
                 r.duration, r.sentiment_score, r.engagement_score, r.silence_event_count, r.hold_event_count, r.crosstalk_event_count,
-                count(e.evaluation_id) AS evaluations, avg(e.evaluation_score_ratio) * 100 AS qa_score_pct,
-                coalesce(avg(e.evaluation_score_ratio) * 100, 1e308) AS score_key
+                (SELECT count(*) FROM evaluations e WHERE e.account_id = r.account_id AND e.interaction_id = r.interaction_id) AS evaluations,
+                (SELECT avg(e.evaluation_score_ratio) FROM evaluations e WHERE e.account_id = r.account_id AND e.interaction_id = r.interaction_id) * 100 AS qa_score_pct
             FROM interactions r
-        """ + IdentityJoin + QueueJoin + """
-             LEFT JOIN evaluations e ON e.account_id = r.account_id AND e.interaction_id = r.interaction_id
-        """ + InteractionInRange + InteractionFilters + """
+        """ + IdentityJoin + QueueJoin + InteractionInRange + InteractionFilters + """
              AND ($language IS NULL OR r.primary_language = $language) AND ($disposition IS NULL OR r.disposition = $disposition)
              AND ($min_sentiment IS NULL OR r.sentiment_score >= $min_sentiment) AND ($max_sentiment IS NULL OR r.sentiment_score <= $max_sentiment)
-            GROUP BY r.account_id, r.interaction_id
         ) s
         WHERE ($evaluated IS NULL OR (s.evaluations > 0) = $evaluated)
           AND ($min_qa IS NULL OR s.qa_score_pct >= $min_qa) AND ($max_qa IS NULL OR s.qa_score_pct <= $max_qa)
@@ -223,7 +231,7 @@ internal static class SqliteAnalyticsSql
         """;
 
     public const string SearchByScore = SearchRows + """
-          AND ($c_at IS NULL OR (s.score_key, s.at_ms, s.account_id, s.interaction_id) > ($c_score, $c_at, $c_account, $c_id))
-        ORDER BY s.score_key, s.at_ms, s.account_id, s.interaction_id LIMIT $limit
+          AND ($c_at IS NULL OR (coalesce(s.qa_score_pct, 1e308), s.at_ms, s.account_id, s.interaction_id) > ($c_score, $c_at, $c_account, $c_id))
+        ORDER BY score_key, s.at_ms, s.account_id, s.interaction_id LIMIT $limit
         """;
 }
