@@ -33,6 +33,35 @@ public sealed class AnalyticsRollupTests : IDisposable
         await AssertSameAnswersAsync(analytics, random);
     }
 
+    [Fact]
+    public async Task Analytics_migration_builds_rollups_from_projections_that_existed_before_it()
+    {
+        var random = new Random(3);
+        var path = _dir.File("upgrade.db");
+        await using (var before = new SqliteQmStore(path))
+        {
+            await before.MigrateAsync(CancellationToken.None);
+            await LoadAsync(before, Generated(3, random), random);
+        }
+
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var downgrade = connection.CreateCommand();
+            downgrade.CommandText = """
+                DROP TABLE analytics_hourly; DROP TABLE agent_identities; DROP TABLE analytics_queues;
+                DROP INDEX interactions_by_queue_start; DROP INDEX interactions_by_agent_start;
+                DELETE FROM schema_migrations WHERE version = 2;
+                """;
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        await using var store = new SqliteQmStore(path);
+        Assert.Equal([2], await store.MigrateAsync(CancellationToken.None));
+
+        await AssertSameAnswersAsync(new SqliteAnalyticsStore(path), random);
+    }
+
     /// <summary>
     /// The simulator's deliveries (versions, transfers, duplicates, evaluations before interactions, out of
     /// order) plus newer versions that move interactions to another hour, queue or agent and evaluations

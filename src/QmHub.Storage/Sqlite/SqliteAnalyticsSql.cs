@@ -126,6 +126,29 @@ internal static class SqliteAnalyticsSql
     /// <summary>Reproject starts from empty rollups.</summary>
     public const string ClearRollups = "DELETE FROM analytics_hourly; DELETE FROM agent_identities; DELETE FROM analytics_queues;";
 
+    /// <summary>
+    /// Builds the rollups from the projections in one pass: when migration 0002 meets a database that already
+    /// holds projections. Reproject instead maintains them event by event, as live ingest does.
+    /// </summary>
+    public const string RebuildRollups = ClearRollups + """
+
+        INSERT INTO analytics_hourly (hour, account_id, agent_name, agent_user_id, queue_id, channel_type, direction,
+        """ + SumColumns + """
+        )
+        SELECT r.at_ms / 3600000, r.account_id, r.agent_name, r.agent_user_id, r.queue_id, r.channel_type, r.direction
+        """ + Sums + FactsSource + """
+         WHERE true GROUP BY 1, 2, 3, 4, 5, 6, 7;
+        INSERT INTO agent_identities (account_id, agent_name, agent_user_id)
+        SELECT e.account_id, e.agent_display_name, min(e.agent_user_id) FROM evaluations e
+        WHERE e.agent_display_name IS NOT NULL AND e.agent_user_id IS NOT NULL GROUP BY 1, 2;
+        INSERT INTO analytics_queues (account_id, queue_id, queue_name, seen_ms)
+        SELECT account_id, queue_id, max(queue_name), seen_ms FROM (
+            SELECT account_id, queue_id, queue_name, coalesce(start_ms, last_event_ts) AS seen_ms,
+                max(coalesce(start_ms, last_event_ts)) OVER (PARTITION BY account_id, queue_id) AS latest
+            FROM interactions WHERE queue_id IS NOT NULL AND queue_name IS NOT NULL
+        ) WHERE seen_ms = latest GROUP BY account_id, queue_id, seen_ms;
+        """;
+
     private const string RollupSource = " FROM analytics_hourly r";
     private const string FactsSource = " FROM " + AllFacts + " r";
     private const string IdentityJoin = " LEFT JOIN agent_identities ai ON ai.account_id = r.account_id AND ai.agent_name = r.agent_name";

@@ -89,6 +89,7 @@ public sealed class SqliteQmStore : IQmStore
                 applied.Add(migration.Version);
             }
 
+            await SqliteRollups.BuildAfterMigrationAsync(applied, connection, tx, ct);
             await tx.CommitAsync(ct);
         }, cancellationToken);
         return applied;

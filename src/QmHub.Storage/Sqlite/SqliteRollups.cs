@@ -55,6 +55,20 @@ internal static class SqliteRollups
         }
     }
 
+    /// <summary>The migration that creates the rollups.</summary>
+    public const int MigrationVersion = 2;
+
+    /// <summary>Builds the rollups from projections that existed before the rollups did, in the migration's transaction.</summary>
+    public static async Task BuildAfterMigrationAsync(IReadOnlyList<int> applied, SqliteConnection connection, SqliteTransaction tx, CancellationToken ct)
+    {
+        if (applied.Contains(MigrationVersion))
+        {
+            await using var cmd = SqliteQmStore.Command(connection, tx, SqliteAnalyticsSql.RebuildRollups);
+            SqliteQmStore.Bind(cmd, "$sentiment_target", Analytics.AnalyticsDefinitions.DefaultSentimentTarget);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
     /// <summary>Empties the rollups, in the transaction that empties the projections.</summary>
     public static async Task ClearAsync(SqliteConnection connection, SqliteTransaction tx, CancellationToken ct)
     {
