@@ -70,6 +70,9 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
         Assert.Equal("acct-1", ann.GetProperty("account_id").GetString());
         AssertMetrics(ann, interactions: 4, handleTotal: 1600, handleAvg: 400, sentiment: 65, engagement: 65, below: 0.5, manual: 4, automated: 2,
             qa: 72.5, coverage: 0.75, silence: 2, hold: 0, crosstalk: 1, silence10: 3, hold10: 0, crosstalk10: 1.5);
+        Assert.Equal(3, ann.GetProperty("change").GetProperty("interactions").GetInt64());
+        Assert.Equal(-25, ann.GetProperty("change").GetProperty("sentiment_avg").GetDouble(), 9);
+        Assert.Equal(JsonValueKind.Null, ann.GetProperty("change").GetProperty("qa_score_pct").ValueKind);
         AssertMetrics(ann.GetProperty("previous"), interactions: 1, handleTotal: 100, handleAvg: 100, sentiment: 90, engagement: 65, below: 0, manual: 0, automated: 0,
             qa: null, coverage: 0, silence: 2, hold: 0, crosstalk: 1, silence10: 12, hold10: 0, crosstalk10: 6);
     }
@@ -188,6 +191,30 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
         var items = json.RootElement.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(["2026-11-16T00:00:00-05:00", "2026-11-23T00:00:00-05:00"], items.Select(i => i.GetProperty("start").GetString()));
         Assert.Equal([1L, 6L], items.Select(i => (long)i.GetProperty("value").GetDouble()));
+    }
+
+    [Theory]
+    [InlineData("&sentiment_target=50", "projections", 0, 1)]
+    [InlineData("&sentiment_target=61", "rollups", 0.5, 1)]
+    [InlineData("&sentiment_target=90", "projections", 1, 1)]
+    public async Task Sentiment_target_other_than_the_rollups_is_answered_from_projections(string target, string source, double ann, double bob)
+    {
+        using var json = await GetJsonAsync($"/api/v1/agents?{Period}{target}");
+        Assert.Equal(source, json.RootElement.GetProperty("period").GetProperty("source").GetString());
+        var items = json.RootElement.GetProperty("items");
+        Assert.Equal(bob, items[0].GetProperty("below_sentiment_target_share").GetDouble(), 9);
+        Assert.Equal(ann, items[1].GetProperty("below_sentiment_target_share").GetDouble(), 9);
+    }
+
+    [Fact]
+    public async Task Period_not_on_whole_hours_is_answered_exactly_from_projections()
+    {
+        // From 10:00:01Z the 23rd: i-1 (10:00:00Z) falls into the previous period, beside i-6.
+        using var json = await GetJsonAsync("/api/v1/agents?from=2026-11-23T10:00:01Z&to=2026-11-25T05:00:00Z&agent=u-ann");
+        Assert.Equal("projections", json.RootElement.GetProperty("period").GetProperty("source").GetString());
+        var ann = Single(json);
+        Assert.Equal(3, ann.GetProperty("interactions").GetInt64());
+        Assert.Equal(2, ann.GetProperty("previous").GetProperty("interactions").GetInt64());
     }
 
     [Fact]

@@ -322,14 +322,19 @@ public static class AnalyticsApi
         return new QueueMix(By(mix, m => m.ChannelType), By(mix, m => m.Direction), By(mix, m => m.Disposition));
     }
 
-    private static ReportRow Row(AnalyticsGrouping grouping, GroupTotals group, MetricTotals previous) =>
-        new(MetricValues.From(group.Totals))
+    private static ReportRow Row(AnalyticsGrouping grouping, GroupTotals group, MetricTotals previous)
+    {
+        var now = MetricValues.From(group.Totals);
+        var before = MetricValues.From(previous);
+        return new(now)
         {
             AccountId = group.Key.AccountId,
             Agent = grouping == AnalyticsGrouping.Agent ? Named.From(group.Key) : null,
             Queue = grouping == AnalyticsGrouping.Queue ? Named.From(group.Key) : null,
-            Previous = MetricValues.From(previous),
+            Previous = before,
+            Change = MetricValues.Difference(now, before),
         };
+    }
 
     private static GroupKey KeyOf(string[] parts) => new(parts[0], parts[1], null);
 

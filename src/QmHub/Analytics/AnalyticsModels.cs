@@ -94,6 +94,34 @@ public record MetricValues
         };
     }
 
+    /// <summary>Each metric now minus before; null where either is null.</summary>
+    public static MetricValues Difference(MetricValues now, MetricValues before)
+    {
+        ArgumentNullException.ThrowIfNull(now);
+        ArgumentNullException.ThrowIfNull(before);
+        static double? D(double? a, double? b) => a - b is { } d ? Round(d) : null;
+        return new MetricValues
+        {
+            Interactions = now.Interactions - before.Interactions,
+            HandleTimeSTotal = now.HandleTimeSTotal - before.HandleTimeSTotal,
+            HandleTimeSAvg = D(now.HandleTimeSAvg, before.HandleTimeSAvg),
+            SentimentAvg = D(now.SentimentAvg, before.SentimentAvg),
+            EngagementAvg = D(now.EngagementAvg, before.EngagementAvg),
+            BelowSentimentTargetShare = D(now.BelowSentimentTargetShare, before.BelowSentimentTargetShare),
+            Evaluations = now.Evaluations - before.Evaluations,
+            EvaluationsManual = now.EvaluationsManual - before.EvaluationsManual,
+            EvaluationsAutomated = now.EvaluationsAutomated - before.EvaluationsAutomated,
+            QaScorePct = D(now.QaScorePct, before.QaScorePct),
+            Coverage = D(now.Coverage, before.Coverage),
+            SilencePerInteraction = D(now.SilencePerInteraction, before.SilencePerInteraction),
+            HoldPerInteraction = D(now.HoldPerInteraction, before.HoldPerInteraction),
+            CrosstalkPerInteraction = D(now.CrosstalkPerInteraction, before.CrosstalkPerInteraction),
+            SilencePer10min = D(now.SilencePer10min, before.SilencePer10min),
+            HoldPer10min = D(now.HoldPer10min, before.HoldPer10min),
+            CrosstalkPer10min = D(now.CrosstalkPer10min, before.CrosstalkPer10min),
+        };
+    }
+
     /// <summary>The values in the order of <see cref="Columns"/>.</summary>
     public IEnumerable<object?> Values() =>
     [
@@ -142,6 +170,9 @@ public sealed record ReportRow : MetricValues
     /// <summary>The same metrics for the previous period of the same length.</summary>
     [JsonPropertyName("previous")] public required MetricValues Previous { get; init; }
 
+    /// <summary>This period minus the previous one, metric by metric (null where either is null).</summary>
+    [JsonPropertyName("change")] public required MetricValues Change { get; init; }
+
     /// <summary>Queue reports: interactions by channel, direction and disposition.</summary>
     [JsonPropertyName("mix"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public QueueMix? Mix { get; init; }
 
@@ -159,13 +190,13 @@ public sealed record ReportRow : MetricValues
 
     /// <summary>The CSV columns of an agent or queue row.</summary>
     public static IReadOnlyList<string> RowColumns { get; } =
-        ["account_id", "id", "name", .. Columns, .. Columns.Select(c => "previous_" + c)];
+        ["account_id", "id", "name", .. Columns, .. Columns.Select(c => "previous_" + c), .. Columns.Select(c => "change_" + c)];
 
     /// <summary>The values in the order of <see cref="RowColumns"/>.</summary>
     public IEnumerable<object?> RowValues()
     {
         var key = Agent ?? Queue;
-        return [AccountId, key?.Id, key?.Name, .. Values(), .. Previous.Values()];
+        return [AccountId, key?.Id, key?.Name, .. Values(), .. Previous.Values(), .. Change.Values()];
     }
 }
 
