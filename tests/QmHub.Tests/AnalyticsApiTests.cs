@@ -282,6 +282,28 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Interactions_export_as_parquet_with_typed_nullable_columns()
+    {
+        using var response = await _server.GetAsync($"/api/v1/interactions?{Period}&format=parquet&sort=score");
+        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal("application/vnd.apache.parquet", response.Content.Headers.ContentType?.MediaType);
+        await using var file = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
+        await using var reader = await Parquet.ParquetReader.CreateAsync(file);
+        using var group = reader.OpenRowGroupReader(0);
+        Assert.Equal(5, group.RowCount);
+        var fields = reader.Schema.GetDataFields().ToDictionary(f => f.Name);
+        var ids = new string?[5];
+        await group.ReadAsync(fields["interaction_id"], ids.AsMemory());
+        Assert.Equal("i-4,i-1,i-2,i-3,i-7", string.Join(",", ids));
+        var scores = new double?[5];
+        await group.ReadAsync(fields["qa_score_pct"], scores.AsMemory());
+        Assert.Equal([50, 70, 87.5, null, null], scores);
+        var durations = new long?[5];
+        await group.ReadAsync(fields["duration"], durations.AsMemory());
+        Assert.Equal([400L, 300L, 600L, 120L, 300L], durations);
+    }
+
+    [Fact]
     public async Task Reproject_rebuilds_the_same_rollups()
     {
         var before = await (await _server.GetAsync($"/api/v1/agents?{Period}")).Content.ReadAsStringAsync();

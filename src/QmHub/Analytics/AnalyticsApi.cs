@@ -221,8 +221,8 @@ public static class AnalyticsApi
             .Select(b => new TrendPoint(b.Start, select(b), b.Interactions, b.Evaluations)).ToList();
         return format == ExportFormat.Json
             ? Results.Json(new ReportList<TrendPoint>(points, null, request.Period(AnalyticsDefinitions.ChooseSource(request.Filter, request.Zone))), AnalyticsJsonContext.Default.ReportListTrendPoint)
-            : AnalyticsExport.Stream(format, points.ToAsyncEnumerable(), ["start", "value", "interactions", "evaluations"],
-                t => [t.Start.ToString("O", System.Globalization.CultureInfo.InvariantCulture), t.Value, t.Interactions, t.Evaluations], AnalyticsJsonContext.Default.TrendPoint);
+            : AnalyticsExport.Stream(format, points.ToAsyncEnumerable(), [ExportColumn.Text("start"), ExportColumn.Real("value"), ExportColumn.Whole("interactions"), ExportColumn.Whole("evaluations")],
+                t => [t.Start, t.Value, t.Interactions, t.Evaluations], AnalyticsJsonContext.Default.TrendPoint);
     }
 
     private static async Task<IResult> CalibrationAsync([AsParameters] ReportParameters p, IAnalyticsStore store, TimeProvider time, IOptions<AnalyticsOptions> o, CancellationToken ct)

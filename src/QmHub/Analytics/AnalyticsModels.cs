@@ -10,11 +10,14 @@ namespace QmHub.Analytics;
 public record MetricValues
 {
     /// <summary>The metric names, in the order of <see cref="Values"/>: the CSV columns.</summary>
-    public static IReadOnlyList<string> Columns { get; } =
+    public static IReadOnlyList<ExportColumn> Columns { get; } =
     [
-        "interactions", "handle_time_s_total", "handle_time_s_avg", "sentiment_avg", "engagement_avg", "below_sentiment_target_share",
-        "evaluations", "evaluations_manual", "evaluations_automated", "qa_score_pct", "coverage",
-        "silence_per_interaction", "hold_per_interaction", "crosstalk_per_interaction", "silence_per_10min", "hold_per_10min", "crosstalk_per_10min",
+        ExportColumn.Whole("interactions"), ExportColumn.Whole("handle_time_s_total"), ExportColumn.Real("handle_time_s_avg"),
+        ExportColumn.Real("sentiment_avg"), ExportColumn.Real("engagement_avg"), ExportColumn.Real("below_sentiment_target_share"),
+        ExportColumn.Whole("evaluations"), ExportColumn.Whole("evaluations_manual"), ExportColumn.Whole("evaluations_automated"),
+        ExportColumn.Real("qa_score_pct"), ExportColumn.Real("coverage"), ExportColumn.Real("silence_per_interaction"),
+        ExportColumn.Real("hold_per_interaction"), ExportColumn.Real("crosstalk_per_interaction"), ExportColumn.Real("silence_per_10min"),
+        ExportColumn.Real("hold_per_10min"), ExportColumn.Real("crosstalk_per_10min"),
     ];
 
     /// <summary>Interactions that started in the period.</summary>
@@ -189,8 +192,11 @@ public sealed record ReportRow : MetricValues
     [JsonPropertyName("period"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ReportPeriod? Period { get; init; }
 
     /// <summary>The CSV columns of an agent or queue row.</summary>
-    public static IReadOnlyList<string> RowColumns { get; } =
-        ["account_id", "id", "name", .. Columns, .. Columns.Select(c => "previous_" + c), .. Columns.Select(c => "change_" + c)];
+    public static IReadOnlyList<ExportColumn> RowColumns { get; } =
+    [
+        ExportColumn.Text("account_id"), ExportColumn.Text("id"), ExportColumn.Text("name"),
+        .. Columns, .. Columns.Select(c => c with { Name = "previous_" + c.Name }), .. Columns.Select(c => c with { Name = "change_" + c.Name }),
+    ];
 
     /// <summary>The values in the order of <see cref="RowColumns"/>.</summary>
     public IEnumerable<object?> RowValues()
@@ -232,11 +238,12 @@ public sealed record ScorecardRow(
 public sealed record InteractionRow
 {
     /// <summary>The CSV columns.</summary>
-    public static IReadOnlyList<string> Columns { get; } =
+    public static IReadOnlyList<ExportColumn> Columns { get; } =
     [
-        "account_id", "interaction_id", "start_time", "agent_id", "agent_name", "queue_id", "queue_name", "channel_type", "direction",
-        "disposition", "primary_language", "duration", "sentiment_score", "engagement_score", "silence_event_count", "hold_event_count",
-        "crosstalk_event_count", "evaluations", "qa_score_pct",
+        .. new[] { "account_id", "interaction_id", "start_time", "agent_id", "agent_name", "queue_id", "queue_name", "channel_type", "direction", "disposition", "primary_language" }
+            .Select(ExportColumn.Text),
+        ExportColumn.Whole("duration"), ExportColumn.Real("sentiment_score"), ExportColumn.Real("engagement_score"), ExportColumn.Whole("silence_event_count"),
+        ExportColumn.Whole("hold_event_count"), ExportColumn.Whole("crosstalk_event_count"), ExportColumn.Whole("evaluations"), ExportColumn.Real("qa_score_pct"),
     ];
 
     [JsonPropertyName("account_id")] public required string AccountId { get; init; }
