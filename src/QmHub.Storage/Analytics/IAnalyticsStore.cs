@@ -7,7 +7,10 @@ namespace QmHub.Storage.Analytics;
 /// </summary>
 public interface IAnalyticsStore
 {
-    /// <summary>Sums per group, ordered by key, within <paramref name="keys"/>, at most <paramref name="limit"/> rows (0: no limit).</summary>
+    /// <summary>
+    /// Sums per group, ordered by key, within <paramref name="keys"/>, at most <paramref name="limit"/> rows (0: no limit). Groups with
+    /// neither interactions nor evaluations are left out; <see cref="AnalyticsGrouping.All"/> answers one row, zeros included.
+    /// </summary>
     Task<IReadOnlyList<GroupTotals>> GroupTotalsAsync(AnalyticsGrouping grouping, AnalyticsFilter filter, AnalyticsSource source, KeyRange keys, int limit, CancellationToken cancellationToken);
 
     /// <summary>Sums per time bucket (an hour from rollups, 15 minutes from projections), in time order, empty buckets left out.</summary>

@@ -91,11 +91,15 @@ internal static class SqliteAnalyticsSql
             crosstalk_sum = crosstalk_sum + excluded.crosstalk_sum, crosstalk_n = crosstalk_n + excluded.crosstalk_n,
             evaluations = evaluations + excluded.evaluations, evaluations_manual = evaluations_manual + excluded.evaluations_manual,
             evaluations_automated = evaluations_automated + excluded.evaluations_automated, ratio_sum = ratio_sum + excluded.ratio_sum,
-            ratio_n = ratio_n + excluded.ratio_n, evaluated_interactions = evaluated_interactions + excluded.evaluated_interactions;
-        DELETE FROM analytics_hourly WHERE $sign < 0 AND interactions = 0 AND evaluations = 0
+            ratio_n = ratio_n + excluded.ratio_n, evaluated_interactions = evaluated_interactions + excluded.evaluated_interactions
+        """;
+
+    /// <summary>After a subtraction: drops the unit's rollup rows that no longer count anything.</summary>
+    public const string PruneUnit = """
+        DELETE FROM analytics_hourly WHERE interactions = 0 AND evaluations = 0
             AND account_id = $account_id AND hour IN (SELECT f.at_ms / 3600000 FROM (
         """ + UnitFacts + """
-        ) f);
+        ) f)
         """;
 
     /// <summary>After a projection change of the unit: the names it reveals a user id for, and its queue's name.</summary>
@@ -180,6 +184,7 @@ internal static class SqliteAnalyticsSql
          GROUP BY key_account, key_id
          HAVING ($after_account IS NULL OR key_account > $after_account OR (key_account = $after_account AND key_id > $after_id))
             AND ($through_account IS NULL OR key_account < $through_account OR (key_account = $through_account AND key_id <= $through_id))
+            AND (sum(r.interactions) <> 0 OR sum(r.evaluations) <> 0)
          ORDER BY key_account, key_id LIMIT $limit
         """;
 

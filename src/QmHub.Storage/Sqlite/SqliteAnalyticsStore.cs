@@ -45,11 +45,7 @@ public sealed class SqliteAnalyticsStore : IAnalyticsStore
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var totals = ReadTotals(reader, 3);
-            if (grouping == AnalyticsGrouping.All || totals.Interactions != 0 || totals.Evaluations != 0)
-            {
-                rows.Add(new GroupTotals(new GroupKey(reader.GetString(0), reader.GetString(1), NullableString(reader, 2)), totals));
-            }
+            rows.Add(new GroupTotals(new GroupKey(reader.GetString(0), reader.GetString(1), NullableString(reader, 2)), ReadTotals(reader, 3)));
         }
 
         return rows;

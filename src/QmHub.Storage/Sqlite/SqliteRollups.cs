@@ -45,6 +45,7 @@ internal static class SqliteRollups
         foreach (var unit in units)
         {
             await RunAsync(s.Contribute, accountId, unit, evaluationId, -1, ct);
+            await RunAsync(s.Prune, accountId, unit, evaluationId, -1, ct);
         }
 
         await upsert.ExecuteNonQueryAsync(ct);
@@ -93,12 +94,15 @@ internal static class SqliteRollups
 
         public SqliteCommand Contribute { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.ContributeUnit);
 
+        public SqliteCommand Prune { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.PruneUnit);
+
         public SqliteCommand Names { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.RecordUnitNames);
 
         public void Enlist(SqliteTransaction? tx)
         {
             Current.Transaction = tx;
             Contribute.Transaction = tx;
+            Prune.Transaction = tx;
             Names.Transaction = tx;
         }
     }
