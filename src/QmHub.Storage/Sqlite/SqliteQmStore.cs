@@ -93,6 +93,7 @@ public sealed class SqliteQmStore : DbQmStore
                 applied.Add(migration.Version);
             }
 
+            await SqliteRollups.BuildAfterMigrationAsync(applied, connection, tx, ct);
             await tx.CommitAsync(ct);
         }, cancellationToken);
         return applied;
@@ -136,6 +137,7 @@ public sealed class SqliteQmStore : DbQmStore
         {
             await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
             await ExecuteAsync(connection, tx, StoreSql.ClearProjections, ct);
+            await SqliteRollups.ClearAsync(connection, tx, ct);
             var writer = Statements(connection, tx);
             long after = 0;
             while (await ReadChunkAsync(connection, tx, after, ct) is { Count: > 0 } rows)
@@ -482,7 +484,15 @@ public sealed class SqliteQmStore : DbQmStore
             {
                 var upsert = row.Table == ProjectionTable.Interactions ? _interaction : _evaluation;
                 BindAll(upsert, row.Columns);
-                await upsert.ExecuteNonQueryAsync(ct);
+                // The analytics rollups move with the projection, in the same transaction.
+                if (zoomEvent is EvaluationCompletedEvent evaluation)
+                {
+                    await SqliteRollups.UpsertAsync(upsert, row.AccountId, evaluation.Payload.Object.InteractionId, row.Id, ct);
+                }
+                else
+                {
+                    await SqliteRollups.UpsertAsync(upsert, row.AccountId, row.Id, null, ct);
+                }
             }
         }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Prometheus;
+using QmHub.Analytics;
 using QmHub.Api;
 using QmHub.Ingest;
 using QmHub.Keys;
@@ -37,6 +38,7 @@ public static partial class QmHubServer
         services.AddSingleton<IngestPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
         services.AddSingleton<ApiKeyService>();
+        services.AddQmHubAnalytics(builder.Configuration);
         services.AddProblemDetails();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -94,6 +96,7 @@ public static partial class QmHubServer
             .WithTags("Webhooks");
         app.MapOpenApi().RequireAuthorization(Policies.Read);
         app.MapRecordsApi();
+        app.MapAnalyticsApi();
         app.MapGet("/healthz", () => Results.Json(new HealthAnswer("alive"), HostingJsonContext.Default.HealthAnswer));
         app.MapGet("/readyz", async (IQmStore store, CancellationToken ct) => await store.IsWritableAsync(ct)
             ? Results.Json(new HealthAnswer("ready"), HostingJsonContext.Default.HealthAnswer)

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text;
+
+namespace QmHub.Storage.Analytics;
+
+/// <summary>The definitions every engine shares: buckets, targets, when rollups can answer, cursors.</summary>
+public static class AnalyticsDefinitions
+{
+    /// <summary>Zoom recommends sentiment above 61; the rollups count interactions below this target.</summary>
+    public const double DefaultSentimentTarget = 61;
+
+    /// <summary>The rollup bucket: one UTC hour.</summary>
+    public const long RollupBucketMs = 3_600_000;
+
+    /// <summary>
+    /// The bucket of a GROUP BY over the projections: 15 minutes, which divides every UTC offset in use
+    /// (+05:30, +05:45, +12:45 included), so day and week buckets are exact in any zone.
+    /// </summary>
+    public const long ProjectionBucketMs = 900_000;
+
+    /// <summary>Marks the rollup unit of an evaluation that names no interaction.</summary>
+    public const string EvaluationUnitPrefix = "evaluation:";
+
+    /// <summary>
+    /// Whether the rollups answer exactly: both ends on whole UTC hours, the rollups' sentiment target, and,
+    /// when the report has day or week buckets, a zone whose offsets are all whole hours. Otherwise the
+    /// report is a GROUP BY over the projections.
+    /// </summary>
+    public static AnalyticsSource ChooseSource(AnalyticsFilter filter, TimeZoneInfo? bucketZone)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var aligned = filter.From.ToUnixTimeMilliseconds() % RollupBucketMs == 0 && filter.To.ToUnixTimeMilliseconds() % RollupBucketMs == 0;
+        var previousAligned = filter.Previous().From.ToUnixTimeMilliseconds() % RollupBucketMs == 0;
+        var target = filter.SentimentTarget.Equals(DefaultSentimentTarget);
+        var zone = bucketZone is null || HasWholeHourOffsets(bucketZone);
+        return aligned && previousAligned && target && zone ? AnalyticsSource.Rollups : AnalyticsSource.Projections;
+    }
+
+    /// <summary>Whether every offset the zone has ever used is a whole number of hours.</summary>
+    public static bool HasWholeHourOffsets(TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        static bool Whole(TimeSpan t) => t.Ticks % TimeSpan.TicksPerHour == 0;
+        return Whole(zone.BaseUtcOffset)
+            && zone.GetAdjustmentRules().All(r => Whole(zone.BaseUtcOffset + r.BaseUtcOffsetDelta) && Whole(r.DaylightDelta));
+    }
+
+    /// <summary>Sums time buckets into local days or weeks (weeks start on Monday) of <paramref name="zone"/>, every bucket of the period listed.</summary>
+    public static IReadOnlyList<(DateTimeOffset Start, MetricTotals Totals)> Fold(
+        IEnumerable<BucketTotals> buckets, TimeZoneInfo zone, bool weekly, DateTimeOffset from, DateTimeOffset to)
+    {
+        ArgumentNullException.ThrowIfNull(buckets);
+        ArgumentNullException.ThrowIfNull(zone);
+        var sums = new SortedDictionary<DateTime, MetricTotals>();
+        for (var day = LocalStart(from, zone, weekly); day < TimeZoneInfo.ConvertTime(to, zone).DateTime; day = day.AddDays(weekly ? 7 : 1))
+        {
+            sums[day] = MetricTotals.Zero;
+        }
+
+        foreach (var bucket in buckets)
+        {
+            var key = LocalStart(DateTimeOffset.FromUnixTimeMilliseconds(bucket.StartMs), zone, weekly);
+            sums[key] = sums.TryGetValue(key, out var sum) ? sum.Add(bucket.Totals) : bucket.Totals;
+        }
+
+        return sums.Select(kv => (new DateTimeOffset(kv.Key, zone.GetUtcOffset(kv.Key)), kv.Value)).ToList();
+    }
+
+    private static DateTime LocalStart(DateTimeOffset instant, TimeZoneInfo zone, bool weekly)
+    {
+        var date = TimeZoneInfo.ConvertTime(instant, zone).Date;
+        return weekly ? date.AddDays(-(((int)date.DayOfWeek + 6) % 7)) : date;
+    }
+
+    /// <summary>An opaque keyset cursor from its parts.</summary>
+    public static string EncodeCursor(params string[] parts) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Join('\u001f', parts))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>The parts of a cursor this API returned, <paramref name="count"/> of them.</summary>
+    /// <exception cref="FormatException">The cursor is not one this API returned.</exception>
+    public static string[] DecodeCursor(string cursor, int count)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        try
+        {
+            var base64 = cursor.Replace('-', '+').Replace('_', '/');
+            base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(base64)).Split('\u001f');
+            if (parts.Length == count)
+            {
+                return parts;
+            }
+        }
+        catch (FormatException)
+        {
+            // Reported below with the same message as a wrong number of parts.
+        }
+
+        throw new FormatException($"cursor '{cursor}' is not one this API returned; pass next_cursor from the previous page unchanged");
+    }
+
+    /// <summary>A number as a cursor part.</summary>
+    public static string Part(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>A number as a cursor part.</summary>
+    public static string Part(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A cursor part as a number.</summary>
+    public static double ParseDouble(string part) => double.Parse(part, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    /// <summary>A cursor part as a number.</summary>
+    public static long ParseLong(string part) => long.Parse(part, NumberStyles.Integer, CultureInfo.InvariantCulture);
+}

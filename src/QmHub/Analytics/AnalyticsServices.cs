@@ -1,0 +1,22 @@
+using QmHub.Hosting;
+using QmHub.Storage;
+using QmHub.Storage.Analytics;
+using QmHub.Storage.Sqlite;
+
+namespace QmHub.Analytics;
+
+/// <summary>Registers the analytics store and settings.</summary>
+public static class AnalyticsServices
+{
+    /// <summary>The analytics store of the configured engine and the <c>Analytics</c> settings, validated at start-up.</summary>
+    public static IServiceCollection AddQmHubAnalytics(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AnalyticsOptions>().Bind(configuration.GetSection("Analytics")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IAnalyticsStore>(sp => sp.GetRequiredService<IQmStore>() switch
+        {
+            SqliteQmStore sqlite => new SqliteAnalyticsStore(sqlite.FilePath),
+            var other => throw new InvalidSettingsException([$"Db (--db): analytics are not available for {other.Description} yet; only SQLite answers them in this build."]),
+        });
+        return services;
+    }
+}

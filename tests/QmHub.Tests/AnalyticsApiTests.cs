@@ -1,0 +1,402 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using QmHub.Storage;
+using QmHub.Testing;
+using QmHub.Zoom.Models;
+
+namespace QmHub.Tests;
+
+/// <summary>
+/// Every report against values computed by hand from a small crafted data set, through real Kestrel and a
+/// real SQLite file. The period is 2026-11-23..25 in America/New_York (UTC-5): [23T05:00Z, 25T05:00Z).
+/// </summary>
+/// <remarks>
+/// Ann Agent (user u-ann, revealed by evaluations): i-1 23T10:00Z 300 s sentiment 70 (ev-1 0.8 MANUAL, sent
+/// before i-1; ev-2 0.6 AUTOMATED); i-2 24T04:30Z = 23rd 23:30 in New York, 600 s, 50 (ev-3 0.9 MANUAL, ev-5
+/// 0.85 AUTOMATED); i-4 first Bob's on q-support on the 22nd, then a newer version moves it to Ann on
+/// q-billing on 24T12:00Z, 400 s, 60 (ev-4 0.5 MANUAL), then its oldest version arrives last; i-7 24T20:00Z 300
+/// s, 80, not evaluated; ev-9 0.7 MANUAL of an interaction never received, event_ts 24T12:00Z. Previous
+/// period: i-6 22T15:00Z 100 s, 90. Outside: i-5 25T06:00Z. Bob Builder (name only): i-3 24T15:00Z, q-support,
+/// VIDEO, 120 s, 40. Every interaction: engagement 65, silence 2, crosstalk 1, hold 0, inbound, resolved.
+/// </remarks>
+public sealed class AnalyticsApiTests : IAsyncLifetime
+{
+    private const string Period = "from=2026-11-23&to=2026-11-25&tz=America/New_York";
+    private RunningServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await RunningServer.StartAsync();
+        await PostAsync(TestEvents.Evaluation("ev-1", "i-1", eventTs: Ms("2026-11-22T00:00:00Z"), ratio: 0.8, type: "MANUAL"));
+        await PostAsync(Interaction("i-1", "2026-11-23T10:00:00Z", 300, 70));
+        await PostAsync(TestEvents.Evaluation("ev-2", "i-1", eventTs: Ms("2026-11-23T12:00:00Z"), ratio: 0.6, type: "AUTOMATED", evaluatorUserId: "u-bot"));
+        await PostAsync(Interaction("i-2", "2026-11-24T04:30:00Z", 600, 50));
+        await PostAsync(TestEvents.Evaluation("ev-3", "i-2", eventTs: Ms("2026-11-24T06:00:00Z"), ratio: 0.9, type: "MANUAL"));
+        await PostAsync(TestEvents.Evaluation("ev-5", "i-2", eventTs: Ms("2026-11-24T06:30:00Z"), ratio: 0.85, type: "AUTOMATED", evaluatorUserId: "u-bot"));
+        await PostAsync(Interaction("i-3", "2026-11-24T15:00:00Z", 120, 40, agent: "Bob Builder", queue: "q-support", channel: "VIDEO"));
+        await PostAsync(Interaction("i-4", "2026-11-22T12:00:00Z", 200, 80, agent: "Bob Builder", queue: "q-support", eventTs: 2));
+        await PostAsync(TestEvents.Evaluation("ev-4", "i-4", eventTs: Ms("2026-11-22T13:00:00Z"), ratio: 0.5, type: "MANUAL"));
+        await PostAsync(Interaction("i-4", "2026-11-24T12:00:00Z", 400, 60, eventTs: 3));
+        await PostAsync(Interaction("i-4", "2026-11-21T12:00:00Z", 999, 10, agent: "Bob Builder", queue: "q-support", eventTs: 1));
+        await PostAsync(Interaction("i-5", "2026-11-25T06:00:00Z", 300, 70));
+        await PostAsync(Interaction("i-6", "2026-11-22T15:00:00Z", 100, 90));
+        await PostAsync(Interaction("i-7", "2026-11-24T20:00:00Z", 300, 80));
+        await PostAsync(TestEvents.Evaluation("ev-9", "i-404", eventTs: Ms("2026-11-24T12:00:00Z"), ratio: 0.7, type: "MANUAL"));
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Agents_report_every_metric_by_resolved_identity_with_the_previous_period()
+    {
+        using var json = await GetJsonAsync($"/api/v1/agents?{Period}");
+        var items = json.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(2, items.Count);
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("next_cursor").ValueKind);
+        Assert.Equal("rollups", json.RootElement.GetProperty("period").GetProperty("source").GetString());
+
+        var bob = items[0];
+        Assert.Equal("Bob Builder", bob.GetProperty("agent").GetProperty("id").GetString());
+        Assert.Equal("Bob Builder", bob.GetProperty("agent").GetProperty("name").GetString());
+        AssertMetrics(bob, interactions: 1, handleTotal: 120, handleAvg: 120, sentiment: 40, engagement: 65, below: 1, manual: 0, automated: 0,
+            qa: null, coverage: 0, silence: 2, hold: 0, crosstalk: 1, silence10: 10, hold10: 0, crosstalk10: 5);
+        AssertNoData(bob.GetProperty("previous"));
+
+        var ann = items[1];
+        Assert.Equal("u-ann", ann.GetProperty("agent").GetProperty("id").GetString());
+        Assert.Equal("Ann Agent", ann.GetProperty("agent").GetProperty("name").GetString());
+        Assert.Equal("acct-1", ann.GetProperty("account_id").GetString());
+        AssertMetrics(ann, interactions: 4, handleTotal: 1600, handleAvg: 400, sentiment: 65, engagement: 65, below: 0.5, manual: 4, automated: 2,
+            qa: 72.5, coverage: 0.75, silence: 2, hold: 0, crosstalk: 1, silence10: 3, hold10: 0, crosstalk10: 1.5);
+        Assert.Equal(3, ann.GetProperty("change").GetProperty("interactions").GetInt64());
+        Assert.Equal(-25, ann.GetProperty("change").GetProperty("sentiment_avg").GetDouble(), 9);
+        Assert.Equal(JsonValueKind.Null, ann.GetProperty("change").GetProperty("qa_score_pct").ValueKind);
+        AssertMetrics(ann.GetProperty("previous"), interactions: 1, handleTotal: 100, handleAvg: 100, sentiment: 90, engagement: 65, below: 0, manual: 0, automated: 0,
+            qa: null, coverage: 0, silence: 2, hold: 0, crosstalk: 1, silence10: 12, hold10: 0, crosstalk10: 6);
+    }
+
+    [Fact]
+    public async Task Agents_are_paged_by_keyset_cursor()
+    {
+        using var first = await GetJsonAsync($"/api/v1/agents?{Period}&limit=1");
+        Assert.Equal("Bob Builder", Single(first).GetProperty("agent").GetProperty("id").GetString());
+        var cursor = first.RootElement.GetProperty("next_cursor").GetString();
+        Assert.NotNull(cursor);
+
+        using var second = await GetJsonAsync($"/api/v1/agents?{Period}&limit=1&cursor={Uri.EscapeDataString(cursor)}");
+        Assert.Equal("u-ann", Single(second).GetProperty("agent").GetProperty("id").GetString());
+        Assert.Equal(JsonValueKind.Null, second.RootElement.GetProperty("next_cursor").ValueKind);
+    }
+
+    [Fact]
+    public async Task Agent_detail_has_daily_trend_in_the_zone_lowest_scored_interactions_and_scorecards()
+    {
+        using var json = await GetJsonAsync($"/api/v1/agents/u-ann?{Period}");
+        var root = json.RootElement;
+        Assert.Equal(4, root.GetProperty("interactions").GetInt64());
+        var trend = root.GetProperty("trend").EnumerateArray().ToList();
+        Assert.Equal(["2026-11-23T00:00:00-05:00", "2026-11-24T00:00:00-05:00"], trend.Select(t => t.GetProperty("start").GetString()));
+        Assert.Equal([2L, 2L], trend.Select(t => t.GetProperty("interactions").GetInt64()));
+        Assert.Equal(78.75, trend[0].GetProperty("qa_score_pct").GetDouble(), 9);
+        Assert.Equal(60, trend[1].GetProperty("qa_score_pct").GetDouble(), 9);
+        Assert.Equal(["i-4", "i-1", "i-2"], root.GetProperty("lowest_scored").EnumerateArray().Select(i => i.GetProperty("interaction_id").GetString()));
+        var scorecard = Assert.Single(root.GetProperty("scorecards").EnumerateArray());
+        Assert.Equal("Customer care", scorecard.GetProperty("scorecard_name").GetString());
+        Assert.Equal(6, scorecard.GetProperty("evaluations").GetInt64());
+        Assert.Equal(4, scorecard.GetProperty("evaluations_manual").GetInt64());
+        Assert.Equal(72.5, scorecard.GetProperty("qa_score_pct").GetDouble(), 9);
+
+        using var byName = await GetJsonAsync($"/api/v1/agents/{Uri.EscapeDataString("Ann Agent")}?{Period}");
+        Assert.Equal("u-ann", byName.RootElement.GetProperty("agent").GetProperty("id").GetString());
+        Assert.Equal(4, byName.RootElement.GetProperty("interactions").GetInt64());
+    }
+
+    [Fact]
+    public async Task Unknown_agent_is_404()
+    {
+        using var response = await _server.GetAsync($"/api/v1/agents/nobody?{Period}");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Queues_report_metrics_and_mix_and_the_move_of_an_updated_interaction()
+    {
+        using var json = await GetJsonAsync($"/api/v1/queues?{Period}");
+        var items = json.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal([null, "q-billing", "q-support"], items.Select(i => i.GetProperty("queue").GetProperty("id").GetString()));
+
+        var unknown = items[0];
+        Assert.Equal(0, unknown.GetProperty("interactions").GetInt64());
+        Assert.Equal(1, unknown.GetProperty("evaluations_manual").GetInt64());
+        Assert.Equal(70, unknown.GetProperty("qa_score_pct").GetDouble(), 9);
+        Assert.Equal(JsonValueKind.Null, unknown.GetProperty("coverage").ValueKind);
+
+        var billing = items[1];
+        Assert.Equal("Billing", billing.GetProperty("queue").GetProperty("name").GetString());
+        AssertMetrics(billing, interactions: 4, handleTotal: 1600, handleAvg: 400, sentiment: 65, engagement: 65, below: 0.5, manual: 3, automated: 2,
+            qa: 73, coverage: 0.75, silence: 2, hold: 0, crosstalk: 1, silence10: 3, hold10: 0, crosstalk10: 1.5);
+        Assert.Equal(4, billing.GetProperty("mix").GetProperty("channel_type").GetProperty("AUDIO").GetInt64());
+        Assert.Equal(4, billing.GetProperty("mix").GetProperty("disposition").GetProperty("resolved").GetInt64());
+
+        var support = items[2];
+        Assert.Equal(1, support.GetProperty("interactions").GetInt64());
+        Assert.Equal(1, support.GetProperty("mix").GetProperty("channel_type").GetProperty("VIDEO").GetInt64());
+        AssertNoData(support.GetProperty("previous"));
+    }
+
+    [Fact]
+    public async Task Queue_detail_has_its_mix_and_trend()
+    {
+        using var json = await GetJsonAsync($"/api/v1/queues/q-billing?{Period}");
+        var root = json.RootElement;
+        Assert.Equal("Billing", root.GetProperty("queue").GetProperty("name").GetString());
+        Assert.Equal(1, root.GetProperty("previous").GetProperty("interactions").GetInt64());
+        Assert.Equal(4, root.GetProperty("mix").GetProperty("direction").GetProperty("inbound").GetInt64());
+        Assert.Equal([2L, 2L], root.GetProperty("trend").EnumerateArray().Select(t => t.GetProperty("interactions").GetInt64()));
+    }
+
+    [Theory]
+    [InlineData("America/New_York", new long[] { 2, 3 })]
+    [InlineData("UTC", new long[] { 1, 4 })]
+    public async Task Trend_days_follow_the_requested_time_zone(string tz, long[] expected)
+    {
+        using var json = await GetJsonAsync($"/api/v1/trends?metric=interactions&interval=day&from=2026-11-23&to=2026-11-25&tz={Uri.EscapeDataString(tz)}");
+        Assert.Equal(expected, json.RootElement.GetProperty("items").EnumerateArray().Select(i => (long)i.GetProperty("value").GetDouble()));
+    }
+
+    [Fact]
+    public async Task Trend_of_qa_score_counts_an_evaluation_without_interaction_by_its_event_time()
+    {
+        using var json = await GetJsonAsync($"/api/v1/trends?metric=qa_score&{Period}");
+        var values = json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("value").GetDouble()).ToList();
+        Assert.Equal(78.75, values[0], 9);
+        Assert.Equal(60, values[1], 9);
+    }
+
+    [Fact]
+    public async Task Half_hour_zone_falls_back_to_projections_with_exact_days()
+    {
+        using var json = await GetJsonAsync("/api/v1/trends?metric=interactions&from=2026-11-23&to=2026-11-25&tz=Asia/Kolkata");
+        Assert.Equal("projections", json.RootElement.GetProperty("period").GetProperty("source").GetString());
+        // Kolkata is UTC+05:30: the 23rd is [22T18:30Z, 23T18:30Z), the 24th [23T18:30Z, 24T18:30Z).
+        Assert.Equal([1L, 3L], json.RootElement.GetProperty("items").EnumerateArray().Select(i => (long)i.GetProperty("value").GetDouble()));
+    }
+
+    [Fact]
+    public async Task Weekly_trend_starts_on_monday()
+    {
+        using var json = await GetJsonAsync("/api/v1/trends?metric=interactions&interval=week&from=2026-11-16&to=2026-11-30&tz=America/New_York");
+        var items = json.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["2026-11-16T00:00:00-05:00", "2026-11-23T00:00:00-05:00"], items.Select(i => i.GetProperty("start").GetString()));
+        Assert.Equal([1L, 6L], items.Select(i => (long)i.GetProperty("value").GetDouble()));
+    }
+
+    [Theory]
+    [InlineData("&sentiment_target=50", "projections", 0, 1)]
+    [InlineData("&sentiment_target=61", "rollups", 0.5, 1)]
+    [InlineData("&sentiment_target=90", "projections", 1, 1)]
+    public async Task Sentiment_target_other_than_the_rollups_is_answered_from_projections(string target, string source, double ann, double bob)
+    {
+        using var json = await GetJsonAsync($"/api/v1/agents?{Period}{target}");
+        Assert.Equal(source, json.RootElement.GetProperty("period").GetProperty("source").GetString());
+        var items = json.RootElement.GetProperty("items");
+        Assert.Equal(bob, items[0].GetProperty("below_sentiment_target_share").GetDouble(), 9);
+        Assert.Equal(ann, items[1].GetProperty("below_sentiment_target_share").GetDouble(), 9);
+    }
+
+    [Fact]
+    public async Task Period_not_on_whole_hours_is_answered_exactly_from_projections()
+    {
+        // From 10:00:01Z the 23rd: i-1 (10:00:00Z) falls into the previous period, beside i-6.
+        using var json = await GetJsonAsync("/api/v1/agents?from=2026-11-23T10:00:01Z&to=2026-11-25T05:00:00Z&agent=u-ann");
+        Assert.Equal("projections", json.RootElement.GetProperty("period").GetProperty("source").GetString());
+        var ann = Single(json);
+        Assert.Equal(3, ann.GetProperty("interactions").GetInt64());
+        Assert.Equal(2, ann.GetProperty("previous").GetProperty("interactions").GetInt64());
+    }
+
+    [Fact]
+    public async Task Calibration_compares_evaluations_of_the_same_interactions()
+    {
+        using var json = await GetJsonAsync($"/api/v1/calibration?{Period}");
+        var scorecard = Assert.Single(json.RootElement.GetProperty("scorecards").EnumerateArray());
+        Assert.Equal(2, scorecard.GetProperty("interactions").GetInt64());
+        Assert.Equal(2, scorecard.GetProperty("pairs").GetInt64());
+        Assert.Equal(0.125, scorecard.GetProperty("mean_abs_difference").GetDouble(), 9);
+        Assert.Equal(0.5, scorecard.GetProperty("share_within_0_10").GetDouble(), 9);
+        Assert.Equal(0.125, scorecard.GetProperty("manual_minus_automated").GetDouble(), 9);
+
+        var evaluators = json.RootElement.GetProperty("evaluators").EnumerateArray().ToDictionary(e => e.GetProperty("evaluator_user_id").GetString() ?? "");
+        Assert.Equal(2, evaluators["u-bot"].GetProperty("evaluations").GetInt64());
+        Assert.Equal(0.725, evaluators["u-bot"].GetProperty("average_ratio").GetDouble(), 9);
+        Assert.Equal(-0.125, evaluators["u-bot"].GetProperty("bias").GetDouble(), 9);
+        Assert.Equal(4, evaluators["u-eve"].GetProperty("evaluations").GetInt64());
+        Assert.Equal(0.725, evaluators["u-eve"].GetProperty("average_ratio").GetDouble(), 9);
+        Assert.Equal(0.125, evaluators["u-eve"].GetProperty("bias").GetDouble(), 9);
+
+        var worst = json.RootElement.GetProperty("worst_disagreements").EnumerateArray().ToList();
+        Assert.Equal(["i-1", "i-2"], worst.Select(w => w.GetProperty("interaction_id").GetString()));
+        Assert.Equal(0.2, worst[0].GetProperty("spread").GetDouble(), 9);
+    }
+
+    [Fact]
+    public async Task Interaction_search_filters_sorts_by_score_and_pages()
+    {
+        using var first = await GetJsonAsync($"/api/v1/interactions?{Period}&evaluated=true&sort=score&limit=2");
+        Assert.Equal(["i-4", "i-1"], Ids(first));
+        Assert.Equal("u-ann", first.RootElement.GetProperty("items")[0].GetProperty("agent").GetProperty("id").GetString());
+        var cursor = first.RootElement.GetProperty("next_cursor").GetString();
+        using var second = await GetJsonAsync($"/api/v1/interactions?{Period}&evaluated=true&sort=score&limit=2&cursor={Uri.EscapeDataString(cursor ?? "")}");
+        Assert.Equal(["i-2"], Ids(second));
+        Assert.Equal(87.5, second.RootElement.GetProperty("items")[0].GetProperty("qa_score_pct").GetDouble(), 9);
+
+        using var unevaluated = await GetJsonAsync($"/api/v1/interactions?{Period}&evaluated=false");
+        Assert.Equal(["i-7", "i-3"], Ids(unevaluated));
+        using var support = await GetJsonAsync($"/api/v1/interactions?{Period}&queue_id=q-support");
+        Assert.Equal(["i-3"], Ids(support));
+        using var highScores = await GetJsonAsync($"/api/v1/interactions?{Period}&min_qa_score=80");
+        Assert.Equal(["i-2"], Ids(highScores));
+        using var bob = await GetJsonAsync($"/api/v1/interactions?{Period}&agent={Uri.EscapeDataString("Bob Builder")}&channel_type=VIDEO&language=en-US&disposition=resolved");
+        Assert.Equal(["i-3"], Ids(bob));
+    }
+
+    [Fact]
+    public async Task Lists_export_as_csv_by_accept_header_and_as_ndjson_by_format()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/agents?{Period}");
+        request.Headers.Authorization = new("Bearer", RunningServer.AdminKey);
+        request.Headers.Accept.ParseAdd("text/csv");
+        using var csv = await _server.Client.SendAsync(request);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("account_id,id,name,interactions,handle_time_s_total,", lines[0], StringComparison.Ordinal);
+        Assert.True(lines[2].StartsWith("acct-1,u-ann,Ann Agent,4,1600,400,65,65,0.5,6,4,2,72.5,0.75,", StringComparison.Ordinal), lines[2]);
+
+        using var ndjson = await _server.GetAsync($"/api/v1/interactions?{Period}&format=ndjson&limit=1");
+        var rows = (await ndjson.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(5, rows.Length);
+        Assert.All(rows, r => JsonDocument.Parse(r).Dispose());
+    }
+
+    [Fact]
+    public async Task Interactions_export_as_parquet_with_typed_nullable_columns()
+    {
+        using var response = await _server.GetAsync($"/api/v1/interactions?{Period}&format=parquet&sort=score");
+        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal("application/vnd.apache.parquet", response.Content.Headers.ContentType?.MediaType);
+        await using var file = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
+        await using var reader = await Parquet.ParquetReader.CreateAsync(file);
+        using var group = reader.OpenRowGroupReader(0);
+        Assert.Equal(5, group.RowCount);
+        var fields = reader.Schema.GetDataFields().ToDictionary(f => f.Name);
+        var ids = new string?[5];
+        await group.ReadAsync(fields["interaction_id"], ids.AsMemory());
+        Assert.Equal("i-4,i-1,i-2,i-3,i-7", string.Join(",", ids));
+        var scores = new double?[5];
+        await group.ReadAsync(fields["qa_score_pct"], scores.AsMemory());
+        Assert.Equal([50, 70, 87.5, null, null], scores);
+        var durations = new long?[5];
+        await group.ReadAsync(fields["duration"], durations.AsMemory());
+        Assert.Equal([400L, 300L, 600L, 120L, 300L], durations);
+    }
+
+    [Fact]
+    public async Task Reproject_rebuilds_the_same_rollups()
+    {
+        var before = await (await _server.GetAsync($"/api/v1/agents?{Period}")).Content.ReadAsStringAsync();
+        await _server.Services.GetRequiredService<IQmStore>().ReprojectAsync(null, CancellationToken.None);
+        var after = await (await _server.GetAsync($"/api/v1/agents?{Period}")).Content.ReadAsStringAsync();
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task Bad_parameters_are_400_naming_the_parameter()
+    {
+        foreach (var (query, word) in new[] { ("tz=Mars/Base", "tz"), ("from=2026-11-25&to=2026-11-23", "from"), ("cursor=zzz", "cursor"), ("format=xml", "format") })
+        {
+            using var response = await _server.GetAsync($"/api/v1/agents?{query}");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains(word, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Analytics_routes_need_an_api_key_and_are_in_the_openapi_document()
+    {
+        using var anonymous = await _server.GetAsync("/api/v1/agents", key: null);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        var document = await (await _server.GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync();
+        foreach (var path in new[] { "/api/v1/agents", "/api/v1/agents/{agent}", "/api/v1/queues", "/api/v1/queues/{queue_id}", "/api/v1/trends", "/api/v1/calibration", "/api/v1/interactions" })
+        {
+            Assert.Contains($"\"{path}\"", document, StringComparison.Ordinal);
+        }
+    }
+
+    private static void AssertMetrics(
+        JsonElement row, long interactions, long handleTotal, double handleAvg, double sentiment, double engagement, double below, long manual, long automated,
+        double? qa, double coverage, double silence, double hold, double crosstalk, double silence10, double hold10, double crosstalk10)
+    {
+        Assert.Equal(interactions, row.GetProperty("interactions").GetInt64());
+        Assert.Equal(handleTotal, row.GetProperty("handle_time_s_total").GetInt64());
+        Assert.Equal(handleAvg, row.GetProperty("handle_time_s_avg").GetDouble(), 9);
+        Assert.Equal(sentiment, row.GetProperty("sentiment_avg").GetDouble(), 9);
+        Assert.Equal(engagement, row.GetProperty("engagement_avg").GetDouble(), 9);
+        Assert.Equal(below, row.GetProperty("below_sentiment_target_share").GetDouble(), 9);
+        Assert.Equal(manual, row.GetProperty("evaluations_manual").GetInt64());
+        Assert.Equal(automated, row.GetProperty("evaluations_automated").GetInt64());
+        if (qa is { } q)
+        {
+            Assert.Equal(q, row.GetProperty("qa_score_pct").GetDouble(), 9);
+        }
+        else
+        {
+            Assert.Equal(JsonValueKind.Null, row.GetProperty("qa_score_pct").ValueKind);
+        }
+
+        Assert.Equal(coverage, row.GetProperty("coverage").GetDouble(), 9);
+        Assert.Equal(silence, row.GetProperty("silence_per_interaction").GetDouble(), 9);
+        Assert.Equal(hold, row.GetProperty("hold_per_interaction").GetDouble(), 9);
+        Assert.Equal(crosstalk, row.GetProperty("crosstalk_per_interaction").GetDouble(), 9);
+        Assert.Equal(silence10, row.GetProperty("silence_per_10min").GetDouble(), 9);
+        Assert.Equal(hold10, row.GetProperty("hold_per_10min").GetDouble(), 9);
+        Assert.Equal(crosstalk10, row.GetProperty("crosstalk_per_10min").GetDouble(), 9);
+    }
+
+    private static void AssertNoData(JsonElement row)
+    {
+        Assert.Equal(0, row.GetProperty("interactions").GetInt64());
+        foreach (var name in new[] { "handle_time_s_total", "handle_time_s_avg", "sentiment_avg", "engagement_avg", "below_sentiment_target_share", "qa_score_pct",
+            "coverage", "silence_per_interaction", "hold_per_interaction", "crosstalk_per_interaction", "silence_per_10min", "hold_per_10min", "crosstalk_per_10min" })
+        {
+            Assert.Equal(JsonValueKind.Null, row.GetProperty(name).ValueKind);
+        }
+    }
+
+    private static InteractionAnalysisCompletedEvent Interaction(
+        string id, string start, long duration, double sentiment, string agent = "Ann Agent", string queue = "q-billing", string channel = "AUDIO", long eventTs = 1)
+    {
+        var e = TestEvents.Interaction(id, eventTs: Ms("2026-11-25T12:00:00Z") + eventTs, agentName: agent, queueId: queue,
+            queueName: queue == "q-billing" ? "Billing" : "Support", startTime: start, duration: duration, sentiment: sentiment, channel: channel);
+        return e;
+    }
+
+    private static long Ms(string instant) => DateTimeOffset.Parse(instant, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+
+    private async Task PostAsync(Zoom.Models.ZoomEvent e) => (await _server.PostWebhookAsync(TestEvents.Bytes(e))).EnsureSuccessStatusCode();
+
+    private async Task<JsonDocument> GetJsonAsync(string path)
+    {
+        using var response = await _server.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body);
+    }
+
+    private static JsonElement Single(JsonDocument json) => Assert.Single(json.RootElement.GetProperty("items").EnumerateArray());
+
+    private static List<string?> Ids(JsonDocument json) =>
+        json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("interaction_id").GetString()).ToList();
+}
