@@ -41,8 +41,23 @@ public sealed class QmHubOptions
     /// <summary>The Retry-After given with a 503.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// The local spool that takes deliveries while the database is down (one per replica). Default: a folder
+    /// beside a SQLite database (<c>qmhub.db.spool</c>), or <c>./qmhub-spool</c> for PostgreSQL.
+    /// </summary>
+    public string? SpoolDir { get; set; }
+
+    /// <summary>The size the spool log may reach; beyond it (or when the disk is full) the answer is 503 with Retry-After.</summary>
+    public long SpoolMaxBytes { get; set; } = 1L << 30;
+
     /// <summary>An admin API key installed at start-up, for automation.</summary>
     public string? BootstrapApiKey { get; set; }
+
+    /// <summary>The spool directory, <see cref="SpoolDir"/> or its default, as a full path.</summary>
+    public string ResolvedSpoolDir() =>
+        Path.GetFullPath(!string.IsNullOrWhiteSpace(SpoolDir) ? SpoolDir
+            : PostgresConnectionString.IsPostgres(Db) ? "qmhub-spool"
+            : Db + ".spool");
 
     /// <summary>Every configured secret, named.</summary>
     public IReadOnlyList<ZoomSecret> AllSecrets() =>
@@ -120,6 +135,15 @@ public sealed class QmHubOptionsValidator : IValidateOptions<QmHubOptions>
         Positive(failures, options.QueueCapacity, "QueueCapacity (QMHUB_QUEUE_CAPACITY)");
         Positive(failures, options.MaxBatchSize, "MaxBatchSize (QMHUB_MAX_BATCH_SIZE)");
         Positive(failures, options.RetryAfterSeconds, "RetryAfterSeconds (QMHUB_RETRY_AFTER_SECONDS)");
+        Positive(failures, options.SpoolMaxBytes, "SpoolMaxBytes (QMHUB_SPOOL_MAX_BYTES)");
+        if (!string.IsNullOrWhiteSpace(options.Db))
+        {
+            var spool = options.ResolvedSpoolDir();
+            if (File.Exists(spool))
+            {
+                failures.Add($"SpoolDir (--spool-dir, QMHUB_SPOOL_DIR): '{spool}' is a file; give a directory (it is created if missing).");
+            }
+        }
         if (options.BootstrapApiKey is { } key && key.Length < 16)
         {
             failures.Add($"BootstrapApiKey (QMHUB_BOOTSTRAP_API_KEY) must be at least 16 characters long ({key.Length} given).");
