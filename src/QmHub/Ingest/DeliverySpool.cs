@@ -345,16 +345,8 @@ public sealed record SpoolChunk(IReadOnlyList<SpooledDelivery> Deliveries, long 
 
 /// <summary>Another process holds the spool directory's lock.</summary>
 public sealed class SpoolInUseException(string directory, Exception inner)
-    : IOException($"The spool directory {directory} is in use by another QmHub process (it holds {DeliverySpool.LockFileName}); give each replica a spool directory of its own.", inner)
-{
-    /// <summary>The directory.</summary>
-    public string SpoolDirectory { get; } = directory;
-}
+    : IOException($"The spool directory {directory} is in use by another QmHub process (it holds {DeliverySpool.LockFileName}); give each replica a spool directory of its own.", inner);
 
 /// <summary>The spool reached its size limit.</summary>
 public sealed class SpoolFullException(string directory, long maxBytes)
-    : IOException($"The spool in {directory} reached its limit of {maxBytes} bytes (SpoolMaxBytes).")
-{
-    /// <summary>The directory.</summary>
-    public string SpoolDirectory { get; } = directory;
-}
+    : IOException($"The spool in {directory} reached its limit of {maxBytes} bytes (SpoolMaxBytes).");

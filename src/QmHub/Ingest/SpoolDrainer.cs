@@ -63,16 +63,10 @@ public sealed partial class SpoolDrainer : BackgroundService
     public void Spooled()
     {
         UpdateSpoolMetrics();
+        // One writer calls this, so the check and the release cannot race another release.
         if (_spooled.CurrentCount == 0)
         {
-            try
-            {
-                _spooled.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled by another writer.
-            }
+            _spooled.Release();
         }
     }
 
