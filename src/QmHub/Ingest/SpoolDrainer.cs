@@ -126,7 +126,19 @@ public sealed partial class SpoolDrainer : BackgroundService
                     continue;
                 }
 
-                if (!await DrainBatchAsync(stoppingToken))
+                bool drained;
+                try
+                {
+                    drained = await DrainBatchAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    // A failing spool disk must not stop the host: the records stay where they are for the next attempt.
+                    LogSpoolReadFailed(_logger, ex, _spool.Directory);
+                    drained = false;
+                }
+
+                if (!drained)
                 {
                     await Task.Delay(RetryDelay, stoppingToken);
                 }
@@ -181,6 +193,9 @@ public sealed partial class SpoolDrainer : BackgroundService
 
     [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Draining {Count} spooled deliveries into {Store} failed; they stay in the spool")]
     private static partial void LogDrainFailed(ILogger logger, Exception exception, int count, string store);
+
+    [LoggerMessage(EventId = 115, Level = LogLevel.Error, Message = "Reading or advancing spool {Directory} failed; retrying")]
+    private static partial void LogSpoolReadFailed(ILogger logger, Exception exception, string directory);
 
     [LoggerMessage(EventId = 113, Level = LogLevel.Information, Message = "Spool {Directory} drained")]
     private static partial void LogDrained(ILogger logger, string directory);
