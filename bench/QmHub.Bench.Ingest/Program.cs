@@ -7,6 +7,14 @@ using QmHub.Zoom.Models;
 using QmHub.Zoom.Signing;
 
 // Two roles: the load generator (default), and the bare Kestrel ceiling server it spawns as a child.
+const string CeilingChildVariable = "QMHUB_BENCH_CEILING_CHILD";
+if (Environment.GetEnvironmentVariable(CeilingChildVariable) == "1" && args is not ["ceiling", _])
+{
+    // A child started as the ceiling must never become a load generator: that would spawn children without end.
+    await Console.Error.WriteLineAsync($"started as the ceiling server but given '{string.Join(' ', args)}'");
+    return 2;
+}
+
 if (args is ["ceiling", var port])
 {
     var builder = WebApplication.CreateSlimBuilder();
@@ -28,13 +36,6 @@ if (args is ["ceiling", var port])
     return 0;
 }
 
-if (args.Contains("ceiling"))
-{
-    // A malformed child invocation must never turn into another load generator (and another child).
-    Console.Error.WriteLine("usage: QmHub.Bench.Ingest ceiling PORT");
-    return 2;
-}
-
 var requests = IntArg(args, "--requests", 20_000);
 var concurrency = IntArg(args, "--concurrency", 32);
 var warmup = IntArg(args, "--warmup", 2_000);
@@ -45,78 +46,135 @@ var bodies = Enumerable.Range(0, requests + warmup).Select(i => TestEvents.Bytes
 Console.WriteLine($"# {requests} signed deliveries of {bodies[0].Length} bytes, {concurrency} concurrent, {warmup} warm-up, {Environment.ProcessorCount} cores");
 
 using var work = new TempDirectory();
-var results = new List<Result>
+var postgres = new PostgresCluster();
+await postgres.InitializeAsync();
+var results = new List<Result>();
+try
 {
-    // Always "dotnet <this dll> ceiling PORT": started through the apphost, the process path is the apphost itself,
-    // and passing the dll to it again would make the child a load generator that starts children of its own.
-    await MeasureAsync("bare Kestrel (reads body, answers 200)", port => Child("dotnet", [typeof(Result).Assembly.Location, "ceiling", port.ToString(CultureInfo.InvariantCulture)], null)),
-    await MeasureAsync("qmhub serve, SQLite (WAL, fsync per batch)", port => Child("dotnet",
-        [Path.Combine(AppContext.BaseDirectory, "qmhub.dll"), "serve", "--db", work.File("bench.db"), "--urls", $"http://127.0.0.1:{port}"],
-        new() { ["ZOOM_WEBHOOK_SECRET_TOKEN"] = secret, ["QMHUB_BOOTSTRAP_API_KEY"] = metricsKey, ["Logging__LogLevel__Default"] = "Warning" })),
-};
+    var qmhubEnvironment = new Dictionary<string, string> { ["ZOOM_WEBHOOK_SECRET_TOKEN"] = secret, ["QMHUB_BOOTSTRAP_API_KEY"] = metricsKey, ["Logging__LogLevel__Default"] = "Warning" };
+    Process Qmhub(string db, string spool, int port) => Child("dotnet",
+        [Path.Combine(AppContext.BaseDirectory, "qmhub.dll"), "serve", "--db", db, "--spool-dir", work.File(spool), "--urls", $"http://127.0.0.1:{port}"],
+        qmhubEnvironment);
+
+    results.Add(await MeasureAsync("bare Kestrel (reads body, answers 200)", 1,
+        (_, port) => Child(Environment.ProcessPath!, [.. SelfArguments(), "ceiling", port.ToString(CultureInfo.InvariantCulture)], new() { [CeilingChildVariable] = "1" })));
+    results.Add(await MeasureAsync("qmhub serve, SQLite (WAL, fsync per batch)", 1, (_, port) => Qmhub(work.File("bench.db"), "spool-sqlite", port)));
+    var one = await postgres.CreateDatabaseAsync();
+    await using (one)
+    {
+        results.Add(await MeasureAsync("qmhub serve, PostgreSQL, 1 replica", 1, (_, port) => Qmhub(one.Url, "spool-pg1", port)));
+    }
+
+    var two = await postgres.CreateDatabaseAsync();
+    await using (two)
+    {
+        results.Add(await MeasureAsync("qmhub serve, PostgreSQL, 2 replicas (deliveries alternate)", 2, (replica, port) => Qmhub(two.Url, $"spool-pg2-{replica}", port)));
+    }
+
+    var down = await postgres.CreateDatabaseAsync();
+    await using (down)
+    {
+        results.Add(await MeasureAsync("qmhub serve, PostgreSQL stopped: every delivery spooled (fsync per batch)", 1, (_, port) => Qmhub(down.Url, "spool-down", port),
+            postgres.StopImmediatelyAsync, postgres.StartAgainAsync));
+    }
+}
+finally
+{
+    await postgres.DisposeAsync();
+}
 
 Console.WriteLine();
-Console.WriteLine("| target | deliveries/s | p50 ms | p99 ms | non-200 | server CPU µs/delivery | server peak RSS MiB |");
-Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+Console.WriteLine("| target | deliveries/s | p50 ms | p99 ms | non-200 | server CPU µs/delivery | server peak RSS MiB | load avg (1 min) before → after |");
+Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var r in results)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {r.Name} | {r.PerSecond:F0} | {r.P50:F2} | {r.P99:F2} | {r.Failures} | {r.ServerCpuMicroseconds:F0} | {r.PeakRssMiB:F0} |"));
+        $"| {r.Name} | {r.PerSecond:F0} | {r.P50:F2} | {r.P99:F2} | {r.Failures} | {r.ServerCpuMicroseconds:F0} | {r.PeakRssMiB:F0} | {r.LoadBefore:F1} → {r.LoadAfter:F1} |"));
 }
 
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nqmhub / ceiling throughput: {results[1].PerSecond / results[0].PerSecond:P0}"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nqmhub SQLite / ceiling throughput: {results[1].PerSecond / results[0].PerSecond:P0}"));
 return 0;
 
-async Task<Result> MeasureAsync(string name, Func<int, Process> start)
+async Task<Result> MeasureAsync(string name, int replicas, Func<int, int, Process> start, Func<Task>? beforeLoad = null, Func<Task>? afterLoad = null)
 {
-    var port = FreePort();
-    using var server = start(port);
+    var servers = new List<(Process Process, HttpClient Client, SocketsHttpHandler Handler)>();
     try
     {
-        return await MeasureServerAsync(name, server, port);
+        for (var r = 0; r < replicas; r++)
+        {
+            var port = FreePort();
+            var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+            var client = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+            servers.Add((start(r, port), client, handler));
+            await WaitHealthyAsync(client, servers[r].Process);
+        }
+
+        var clients = servers.Select(s => s.Client).ToArray();
+        if (beforeLoad is not null)
+        {
+            await beforeLoad();
+        }
+
+        Result result;
+        try
+        {
+            await RunAsync(clients, bodies.AsMemory(0, warmup), new double[warmup]);
+            var latencies = new double[requests];
+            var loadBefore = LoadAverage();
+            var cpuBefore = servers.Sum(s => CpuSeconds(s.Process.Id));
+            var watch = Stopwatch.StartNew();
+            var failures = await RunAsync(clients, bodies.AsMemory(warmup, requests), latencies);
+            var elapsed = watch.Elapsed;
+            var cpuPerDelivery = (servers.Sum(s => CpuSeconds(s.Process.Id)) - cpuBefore) / requests * 1e6;
+            var peak = servers.Max(s => PeakRssMiB(s.Process.Id));
+            foreach (var (_, client, _) in servers)
+            {
+                await PrintCommitStatsAsync(name, client);
+            }
+
+            Array.Sort(latencies);
+            result = new Result(name, requests / elapsed.TotalSeconds, latencies[requests / 2], latencies[(int)(requests * 0.99)], failures, peak, cpuPerDelivery, loadBefore, LoadAverage());
+        }
+        finally
+        {
+            if (afterLoad is not null)
+            {
+                await afterLoad();
+            }
+        }
+
+        return result;
     }
     finally
     {
-        // Whatever happened, no server outlives its measurement.
-        if (!server.HasExited)
+        foreach (var (process, client, handler) in servers)
         {
-            server.Kill(entireProcessTree: true);
+            process.Kill();
+            await process.WaitForExitAsync();
+            process.Dispose();
+            client.Dispose();
+            handler.Dispose();
         }
     }
 }
 
-async Task<Result> MeasureServerAsync(string name, Process server, int port)
+async Task PrintCommitStatsAsync(string name, HttpClient client)
 {
-    using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
-    using var client = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-    await WaitHealthyAsync(client, server);
-
-    await RunAsync(client, bodies.AsMemory(0, warmup), new double[warmup]);
-    var latencies = new double[requests];
-    var cpuBefore = CpuSeconds(server.Id);
-    var watch = Stopwatch.StartNew();
-    var failures = await RunAsync(client, bodies.AsMemory(warmup, requests), latencies);
-    var elapsed = watch.Elapsed;
-    var cpuPerDelivery = (CpuSeconds(server.Id) - cpuBefore) / requests * 1e6;
-    var peak = PeakRssMiB(server.Id);
-    using var metricsRequest = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-    metricsRequest.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", metricsKey);
-    var metrics = await client.SendAsync(metricsRequest);
-    if (metrics.IsSuccessStatusCode)
+    using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+    request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", metricsKey);
+    var metrics = await client.SendAsync(request);
+    if (!metrics.IsSuccessStatusCode)
     {
-        var text = await metrics.Content.ReadAsStringAsync();
-        double Metric(string metricName) => double.Parse(text.Split('\n').First(l => l.StartsWith(metricName + " ", StringComparison.Ordinal)).Split(' ')[1], CultureInfo.InvariantCulture);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name}: {Metric("qmhub_ingest_batch_size_count"):F0} commits, mean batch {Metric("qmhub_ingest_batch_size_sum") / Metric("qmhub_ingest_batch_size_count"):F1}, mean commit {1000 * Metric("qmhub_ingest_commit_seconds_sum") / Metric("qmhub_ingest_commit_seconds_count"):F2} ms"));
+        return;
     }
 
-    server.Kill();
-    await server.WaitForExitAsync();
-    Array.Sort(latencies);
-    return new Result(name, requests / elapsed.TotalSeconds, latencies[requests / 2], latencies[(int)(requests * 0.99)], failures, peak, cpuPerDelivery);
+    var text = await metrics.Content.ReadAsStringAsync();
+    double Metric(string metricName) => double.Parse(text.Split('\n').First(l => l.StartsWith(metricName + " ", StringComparison.Ordinal)).Split(' ')[1], CultureInfo.InvariantCulture);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{name}: {Metric("qmhub_ingest_batch_size_count"):F0} commits, mean batch {Metric("qmhub_ingest_batch_size_sum") / Math.Max(1, Metric("qmhub_ingest_batch_size_count")):F1}, mean commit {1000 * Metric("qmhub_ingest_commit_seconds_sum") / Math.Max(1, Metric("qmhub_ingest_commit_seconds_count")):F2} ms, spooled now {Metric("qmhub_spool_depth"):F0}"));
 }
 
-async Task<int> RunAsync(HttpClient client, ReadOnlyMemory<byte[]> work, double[] latencies)
+async Task<int> RunAsync(HttpClient[] clients, ReadOnlyMemory<byte[]> work, double[] latencies)
 {
     var next = -1;
     var failures = 0;
@@ -132,7 +190,8 @@ async Task<int> RunAsync(HttpClient client, ReadOnlyMemory<byte[]> work, double[
             content.Headers.Add(ZoomSignature.TimestampHeader, ts.ToString(CultureInfo.InvariantCulture));
             content.Headers.Add(ZoomSignature.SignatureHeader, ZoomSignature.Compute(secret, ts, body));
             var started = Stopwatch.GetTimestamp();
-            using var response = await client.PostAsync("/webhooks/zoom", content);
+            // Replicas take deliveries in turn, as a round-robin load balancer would hand them out.
+            using var response = await clients[i % clients.Length].PostAsync("/webhooks/zoom", content);
             await response.Content.LoadIntoBufferAsync();
             latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (response.StatusCode != HttpStatusCode.OK)
@@ -211,6 +270,13 @@ static double CpuSeconds(int pid)
     return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
 }
 
+// Under `dotnet run` this process is the apphost, which takes the role's arguments directly; under `dotnet X.dll`, it is dotnet, which needs the assembly first.
+static string[] SelfArguments() =>
+    Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? [typeof(Result).Assembly.Location] : [];
+
+static double LoadAverage() =>
+    double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+
 static double PeakRssMiB(int pid)
 {
     var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
@@ -230,4 +296,4 @@ static int IntArg(string[] args, string name, int fallback)
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 }
 
-internal sealed record Result(string Name, double PerSecond, double P50, double P99, int Failures, double PeakRssMiB, double ServerCpuMicroseconds);
+internal sealed record Result(string Name, double PerSecond, double P50, double P99, int Failures, double PeakRssMiB, double ServerCpuMicroseconds, double LoadBefore, double LoadAfter);

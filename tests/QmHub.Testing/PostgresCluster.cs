@@ -26,6 +26,7 @@ public sealed class PostgresCluster : IAsyncLifetime
     private string? _directory;
     private string? _binaries;
     private NpgsqlConnectionStringBuilder? _admin;
+    private string? _serverOptions;
 
     /// <summary>The server, without a password: for test output.</summary>
     public string Description => _admin is null ? "PostgreSQL (not started)" : PostgresConnectionString.Describe(_admin);
@@ -85,6 +86,36 @@ public sealed class PostgresCluster : IAsyncLifetime
     /// <summary>Runs <c>pg_ctl</c> with these arguments (as the <c>postgres</c> user when the tests run as root).</summary>
     public Task<string> PgCtlAsync(params string[] arguments) => RunAsync(PgCtl, arguments);
 
+    /// <summary>
+    /// Stops a throwaway cluster the way a crash would (<c>pg_ctl stop -m immediate</c>: no checkpoint, every
+    /// connection cut); <see cref="StartAgainAsync"/> brings it back through crash recovery.
+    /// </summary>
+    public Task StopImmediatelyAsync()
+    {
+        RequireThrowaway();
+        return RunAsync(PgCtl, "stop", "-D", DataDirectory, "-m", "immediate", "-w", "-t", "60");
+    }
+
+    /// <summary>Starts a throwaway cluster stopped by <see cref="StopImmediatelyAsync"/> on its port again and waits until it accepts connections.</summary>
+    public async Task StartAgainAsync()
+    {
+        RequireThrowaway();
+        await StartServerAsync();
+        await WaitUntilAcceptingAsync(_admin ?? throw new InvalidOperationException("The PostgreSQL cluster has not been started."));
+    }
+
+    private void RequireThrowaway()
+    {
+        if (!IsThrowaway)
+        {
+            throw new InvalidOperationException($"Only a throwaway cluster can be stopped and started by the tests, not the server {EnvironmentVariable} names.");
+        }
+    }
+
+    private Task<string> StartServerAsync() =>
+        RunAsync(PgCtl, "start", "-D", DataDirectory, "-l", Path.Combine(_directory ?? "", "server.log"), "-w", "-t",
+            ((int)StartTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture), "-o", _serverOptions ?? "");
+
     private string PgCtl => Path.Combine(_binaries ?? throw new InvalidOperationException("No PostgreSQL binaries were found."), "pg_ctl");
 
     private async Task<NpgsqlConnectionStringBuilder> StartThrowawayAsync()
@@ -101,9 +132,9 @@ public sealed class PostgresCluster : IAsyncLifetime
         await RunAsync(Path.Combine(_binaries, "initdb"), "-D", DataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync");
         var port = FreeLoopbackPort();
         // pg_ctl hands -o to the server through a shell: the folder name has no spaces or quotes.
-        var options = string.Create(CultureInfo.InvariantCulture,
+        _serverOptions = string.Create(CultureInfo.InvariantCulture,
             $"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={_directory} -c fsync=on -c max_connections=300");
-        await RunAsync(PgCtl, "start", "-D", DataDirectory, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", ((int)StartTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture), "-o", options);
+        await StartServerAsync();
         return new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = port, Username = "postgres", Database = "postgres", Timeout = 30 };
     }
 

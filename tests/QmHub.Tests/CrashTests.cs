@@ -95,8 +95,8 @@ public sealed class CrashTests(ITestOutputHelper output)
         Assert.Equal(0, await MissingAsync(db, acknowledged));
     }
 
-    /// <summary>Senders that post fresh signed events until stopped, recording every body answered 200.</summary>
-    private static Task[] StartSenders(HttpClient client, int seed, ConcurrentBag<byte[]> acknowledged, Func<long> next, CancellationToken stop) =>
+    /// <summary>Senders that post fresh signed events until stopped, recording every body answered 200 (and every answer, when asked).</summary>
+    internal static Task[] StartSenders(HttpClient client, int seed, ConcurrentBag<byte[]> acknowledged, Func<long> next, CancellationToken stop, Action<HttpStatusCode>? answered = null) =>
         Enumerable.Range(0, Senders).Select(s => Task.Run(async () =>
         {
             var local = new Random(seed + s);
@@ -105,13 +105,9 @@ public sealed class CrashTests(ITestOutputHelper output)
                 var body = TestEvents.Bytes(NextEvent(local, next()));
                 try
                 {
-                    using var content = new ByteArrayContent(body);
-                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-                    var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-                    content.Headers.Add("x-zm-request-timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    content.Headers.Add("x-zm-signature", Zoom.Signing.ZoomSignature.Compute(RunningServer.Secret, ts, body));
-                    using var response = await client.PostAsync("/webhooks/zoom", content, stop);
-                    if (response.StatusCode == HttpStatusCode.OK)
+                    var status = await PostSignedAsync(client, body, stop);
+                    answered?.Invoke(status);
+                    if (status == HttpStatusCode.OK)
                     {
                         acknowledged.Add(body);
                     }
@@ -126,6 +122,18 @@ public sealed class CrashTests(ITestOutputHelper output)
                 }
             }
         })).ToArray();
+
+    /// <summary>Posts a body signed with <see cref="RunningServer.Secret"/> and the current time; returns the status.</summary>
+    internal static async Task<HttpStatusCode> PostSignedAsync(HttpClient client, byte[] body, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        content.Headers.Add("x-zm-request-timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        content.Headers.Add("x-zm-signature", Zoom.Signing.ZoomSignature.Compute(RunningServer.Secret, ts, body));
+        using var response = await client.PostAsync("/webhooks/zoom", content, cancellationToken);
+        return response.StatusCode;
+    }
 
     private static ZoomEvent NextEvent(Random random, long n)
     {

@@ -41,6 +41,7 @@ internal sealed class RunningServer : IAsyncDisposable
         var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Db"] = dir.File("qmhub.db"),
+            ["SpoolDir"] = dir.File("spool"),
             ["Urls"] = "http://127.0.0.1:0",
             ["SecretTokens"] = Secret,
             ["BootstrapApiKey"] = AdminKey,

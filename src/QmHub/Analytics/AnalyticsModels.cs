@@ -286,10 +286,23 @@ public sealed record InteractionRow
         ArgumentNullException.ThrowIfNull(h);
         return new()
         {
-            AccountId = h.AccountId, InteractionId = h.InteractionId, StartTime = h.StartTime, Agent = Named.From(h.Agent), Queue = Named.From(h.Queue),
-            ChannelType = h.ChannelType, Direction = h.Direction, Disposition = h.Disposition, PrimaryLanguage = h.PrimaryLanguage, Duration = h.DurationS,
-            SentimentScore = h.SentimentScore, EngagementScore = h.EngagementScore, SilenceEventCount = h.SilenceEventCount,
-            HoldEventCount = h.HoldEventCount, CrosstalkEventCount = h.CrosstalkEventCount, Evaluations = h.Evaluations, QaScorePct = h.QaScorePct,
+            AccountId = h.AccountId,
+            InteractionId = h.InteractionId,
+            StartTime = h.StartTime,
+            Agent = Named.From(h.Agent),
+            Queue = Named.From(h.Queue),
+            ChannelType = h.ChannelType,
+            Direction = h.Direction,
+            Disposition = h.Disposition,
+            PrimaryLanguage = h.PrimaryLanguage,
+            Duration = h.DurationS,
+            SentimentScore = h.SentimentScore,
+            EngagementScore = h.EngagementScore,
+            SilenceEventCount = h.SilenceEventCount,
+            HoldEventCount = h.HoldEventCount,
+            CrosstalkEventCount = h.CrosstalkEventCount,
+            Evaluations = h.Evaluations,
+            QaScorePct = h.QaScorePct,
         };
     }
 

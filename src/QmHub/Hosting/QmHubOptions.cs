@@ -47,8 +47,23 @@ public sealed class QmHubOptions
     /// <summary>The Retry-After given with a 503.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// The local spool that takes deliveries while the database is down (one per replica). Default: a folder
+    /// beside a SQLite database (<c>qmhub.db.spool</c>), or <c>./qmhub-spool</c> for PostgreSQL.
+    /// </summary>
+    public string? SpoolDir { get; set; }
+
+    /// <summary>The size the spool log may reach; beyond it (or when the disk is full) the answer is 503 with Retry-After.</summary>
+    public long SpoolMaxBytes { get; set; } = 1L << 30;
+
     /// <summary>An admin API key installed at start-up, for automation.</summary>
     public string? BootstrapApiKey { get; set; }
+
+    /// <summary>The spool directory, <see cref="SpoolDir"/> or its default, as a full path.</summary>
+    public string ResolvedSpoolDir() =>
+        Path.GetFullPath(!string.IsNullOrWhiteSpace(SpoolDir) ? SpoolDir
+            : PostgresConnectionString.IsPostgres(Db) ? "qmhub-spool"
+            : Db + ".spool");
 
     /// <summary>Every configured secret, named.</summary>
     public IReadOnlyList<ZoomSecret> AllSecrets() =>
@@ -129,6 +144,16 @@ public sealed class QmHubOptionsValidator : IValidateOptions<QmHubOptions>
         if (options.AckTimeoutSeconds is <= 0 or > 60)
         {
             failures.Add($"AckTimeoutSeconds (QMHUB_ACK_TIMEOUT_SECONDS) must be more than 0 and at most 60, got {options.AckTimeoutSeconds}.");
+        }
+
+        Positive(failures, options.SpoolMaxBytes, "SpoolMaxBytes (QMHUB_SPOOL_MAX_BYTES)");
+        if (!string.IsNullOrWhiteSpace(options.Db))
+        {
+            var spool = options.ResolvedSpoolDir();
+            if (File.Exists(spool))
+            {
+                failures.Add($"SpoolDir (--spool-dir, QMHUB_SPOOL_DIR): '{spool}' is a file; give a directory (it is created if missing).");
+            }
         }
         if (options.BootstrapApiKey is { } key && key.Length < 16)
         {

@@ -35,8 +35,13 @@ public static partial class QmHubServer
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => StoreFactory.Open(options.Db));
         services.AddSingleton(_ => new IngestMetrics(Metrics.NewCustomRegistry()));
+        // Opened now, not on first use: a spool directory another process holds stops the start here, with its name.
+        var spool = OpenSpool(options);
+        services.AddSingleton(_ => spool);
+        services.AddSingleton<SpoolDrainer>();
         services.AddSingleton<IngestPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
+        services.AddHostedService(sp => sp.GetRequiredService<SpoolDrainer>());
         services.AddSingleton<ApiKeyService>();
         services.AddQmHubAnalytics(builder.Configuration);
         services.AddProblemDetails();
@@ -98,11 +103,40 @@ public static partial class QmHubServer
         app.MapRecordsApi();
         app.MapAnalyticsApi();
         app.MapGet("/healthz", () => Results.Json(new HealthAnswer("alive"), HostingJsonContext.Default.HealthAnswer));
-        app.MapGet("/readyz", async (IQmStore store, CancellationToken ct) => await store.IsWritableAsync(ct)
-            ? Results.Json(new HealthAnswer("ready"), HostingJsonContext.Default.HealthAnswer)
-            : Results.Json(new HealthAnswer("database not writable"), HostingJsonContext.Default.HealthAnswer, statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/readyz", ReadinessAsync);
         app.MapMetrics("/metrics", metrics.Registry).RequireAuthorization(Policies.Read);
         return app;
+    }
+
+    /// <summary>
+    /// Ready (200) when the database takes writes and the spool is empty; degraded (200: deliveries are still
+    /// acknowledged durably) while the database is down or the spool is draining; unavailable (503) when neither
+    /// the database nor the spool can take a write.
+    /// </summary>
+    private static async Task<IResult> ReadinessAsync(SpoolDrainer drainer, DeliverySpool spool, CancellationToken cancellationToken)
+    {
+        var storeAvailable = await drainer.ProbeAsync(cancellationToken);
+        var status = storeAvailable && spool.Depth == 0 ? "ready" : storeAvailable || spool.HasRoom ? "degraded" : "unavailable";
+        var answer = new ReadinessAnswer(status, storeAvailable, spool.HasRoom, spool.Depth, spool.Bytes);
+        return Results.Json(answer, HostingJsonContext.Default.ReadinessAnswer,
+            statusCode: status == "unavailable" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+    }
+
+    private static DeliverySpool OpenSpool(QmHubOptions options)
+    {
+        var directory = options.ResolvedSpoolDir();
+        try
+        {
+            return DeliverySpool.Open(directory, options.SpoolMaxBytes);
+        }
+        catch (SpoolInUseException ex)
+        {
+            throw new InvalidSettingsException([$"SpoolDir (--spool-dir, QMHUB_SPOOL_DIR): {ex.Message}"]);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidSettingsException([$"SpoolDir (--spool-dir, QMHUB_SPOOL_DIR): cannot use '{directory}' as the spool: {ex.Message}"]);
+        }
     }
 
     /// <summary>Prepares the database (migrations, bootstrap key) and starts listening.</summary>
@@ -144,5 +178,14 @@ public static partial class QmHubServer
 /// <summary>The health answers.</summary>
 public sealed record HealthAnswer([property: System.Text.Json.Serialization.JsonPropertyName("status")] string Status);
 
+/// <summary>The readiness answer: ready, degraded or unavailable, with the spool's state.</summary>
+public sealed record ReadinessAnswer(
+    [property: System.Text.Json.Serialization.JsonPropertyName("status")] string Status,
+    [property: System.Text.Json.Serialization.JsonPropertyName("store_available")] bool StoreAvailable,
+    [property: System.Text.Json.Serialization.JsonPropertyName("spool_has_room")] bool SpoolHasRoom,
+    [property: System.Text.Json.Serialization.JsonPropertyName("spool_depth")] long SpoolDepth,
+    [property: System.Text.Json.Serialization.JsonPropertyName("spool_bytes")] long SpoolBytes);
+
 [System.Text.Json.Serialization.JsonSerializable(typeof(HealthAnswer))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(ReadinessAnswer))]
 internal sealed partial class HostingJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

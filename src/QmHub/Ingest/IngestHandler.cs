@@ -8,7 +8,7 @@ namespace QmHub.Ingest;
 
 /// <summary>
 /// QmHub's handler of verified deliveries: every one goes to the event log, valid or not; the answer
-/// waits for the commit. Authentic but invalid deliveries are quarantined and answered 200, since a
+/// waits for the commit (or, while the database is down, for the fsync of the spool). Authentic but invalid deliveries are quarantined and answered 200, since a
 /// retry of the same bytes would add nothing.
 /// </summary>
 public sealed partial class IngestHandler(IngestPipeline pipeline, IOptions<QmHubOptions> options, ILogger<IngestHandler> logger) : ZoomWebhookHandler
@@ -30,16 +30,16 @@ public sealed partial class IngestHandler(IngestPipeline pipeline, IOptions<QmHu
             return Unavailable("QmHub's ingest queue is full (the database is not keeping up); retry after the indicated delay.");
         }
 
-        AppendResult result;
+        IngestAck ack;
         try
         {
-            // Not the request's token: the commit goes on if the client leaves. But never past the ack deadline.
-            result = await commit.WaitAsync(TimeSpan.FromSeconds(options.Value.AckTimeoutSeconds), CancellationToken.None);
+            // Not the request's token: the commit (or spool write) goes on if the client leaves. But never past the ack deadline.
+            ack = await commit.WaitAsync(TimeSpan.FromSeconds(options.Value.AckTimeoutSeconds), CancellationToken.None);
         }
         catch (StoreUnavailableException)
         {
             items[OutcomeKey] = "unavailable";
-            return Unavailable("QmHub could not commit the delivery to its database; it was not stored. Retry after the indicated delay.");
+            return Unavailable("QmHub could neither commit the delivery to its database nor write it to its spool; it was not stored. Retry after the indicated delay.");
         }
         catch (TimeoutException)
         {
@@ -48,14 +48,19 @@ public sealed partial class IngestHandler(IngestPipeline pipeline, IOptions<QmHu
             return Unavailable($"The database did not commit the delivery within {options.Value.AckTimeoutSeconds} s (AckTimeoutSeconds); it may still be stored, and a retry is deduplicated.");
         }
 
-        if (result.Status == EventStatus.Quarantined)
+        var outcome = ack.Stored switch
         {
-            items[OutcomeKey] = result.Duplicate ? "duplicate" : "quarantined";
-            var errors = result.Findings.Where(f => f.Severity == Zoom.Parsing.FindingSeverity.Error).Select(f => f.ToString()).ToArray();
-            return Results.Json(new QuarantineAnswer("quarantined", result.EventId, errors), IngestJsonContext.Default.QuarantineAnswer);
+            null => "spooled",
+            { Duplicate: true } => "duplicate",
+            _ => ack.Status == EventStatus.Quarantined ? "quarantined" : "accepted",
+        };
+        items[OutcomeKey] = outcome;
+        if (ack.Status == EventStatus.Quarantined)
+        {
+            var errors = ack.Findings.Where(f => f.Severity == Zoom.Parsing.FindingSeverity.Error).Select(f => f.ToString()).ToArray();
+            return Results.Json(new QuarantineAnswer("quarantined", ack.Stored?.EventId, errors), IngestJsonContext.Default.QuarantineAnswer);
         }
 
-        items[OutcomeKey] = result.Duplicate ? "duplicate" : "accepted";
         return ZoomWebhookResults.Acknowledge(delivery.Body);
     }
 
@@ -81,10 +86,10 @@ public sealed partial class IngestHandler(IngestPipeline pipeline, IOptions<QmHu
     }
 }
 
-/// <summary>The answer to a quarantined delivery.</summary>
+/// <summary>The answer to a quarantined delivery (no event id while it waits in the spool).</summary>
 public sealed record QuarantineAnswer(
     [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("event_id")] long EventId,
+    [property: JsonPropertyName("event_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? EventId,
     [property: JsonPropertyName("errors")] IReadOnlyList<string> Errors);
 
 [JsonSerializable(typeof(QuarantineAnswer))]

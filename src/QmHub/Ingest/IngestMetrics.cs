@@ -19,12 +19,16 @@ public sealed class IngestMetrics
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
         QueueDepth = factory.CreateGauge("qmhub_ingest_queue_depth", "Deliveries waiting for the writer.");
         QueueCapacity = factory.CreateGauge("qmhub_ingest_queue_capacity", "Deliveries the queue holds at most.");
+        SpoolDepth = factory.CreateGauge("qmhub_spool_depth", "Acknowledged deliveries waiting in the local spool for the database.");
+        SpoolBytes = factory.CreateGauge("qmhub_spool_bytes", "Size of the local spool log on disk.");
+        SpoolDrained = factory.CreateCounter("qmhub_spool_drained_total", "Spooled deliveries moved into the database.");
+        StoreAvailable = factory.CreateGauge("qmhub_store_available", "1 while the database takes writes, 0 while deliveries go to the spool.");
     }
 
     /// <summary>The registry served at /metrics.</summary>
     public CollectorRegistry Registry { get; }
 
-    /// <summary>Deliveries by outcome: accepted, duplicate, quarantined, url_validation, rejected_NNN, unavailable.</summary>
+    /// <summary>Deliveries by outcome: accepted, duplicate, quarantined, spooled, url_validation, rejected_NNN, unavailable.</summary>
     public Counter Deliveries { get; }
 
     /// <summary>Answer latency of the webhook endpoint.</summary>
@@ -41,4 +45,16 @@ public sealed class IngestMetrics
 
     /// <summary>Queue capacity.</summary>
     public Gauge QueueCapacity { get; }
+
+    /// <summary>Deliveries in the spool.</summary>
+    public Gauge SpoolDepth { get; }
+
+    /// <summary>Spool log size.</summary>
+    public Gauge SpoolBytes { get; }
+
+    /// <summary>Spooled deliveries drained.</summary>
+    public Counter SpoolDrained { get; }
+
+    /// <summary>Whether the database takes writes.</summary>
+    public Gauge StoreAvailable { get; }
 }

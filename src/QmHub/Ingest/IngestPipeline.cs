@@ -9,22 +9,27 @@ namespace QmHub.Ingest;
 
 /// <summary>
 /// The bounded queue between the webhook endpoint and the database, and its single writer: it commits
-/// whatever is waiting as one transaction (group commit), then completes each waiting request. A request
-/// is answered 200 only after its transaction committed.
+/// whatever is waiting as one transaction (group commit), then completes each waiting request. When the
+/// database fails (or is known to be down) the batch is appended to the local spool and fsync'd instead, as
+/// one write. A request is answered 200 only after its transaction committed or its spool write was fsync'd.
 /// </summary>
 public sealed partial class IngestPipeline : BackgroundService
 {
     private readonly Channel<Pending> _queue;
     private readonly IQmStore _store;
+    private readonly DeliverySpool _spool;
+    private readonly SpoolDrainer _drainer;
     private readonly IngestMetrics _metrics;
     private readonly ILogger<IngestPipeline> _logger;
     private readonly int _maxBatch;
 
     /// <summary>Creates the pipeline.</summary>
-    public IngestPipeline(IQmStore store, IOptions<QmHubOptions> options, IngestMetrics metrics, ILogger<IngestPipeline> logger)
+    public IngestPipeline(IQmStore store, DeliverySpool spool, SpoolDrainer drainer, IOptions<QmHubOptions> options, IngestMetrics metrics, ILogger<IngestPipeline> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
+        _spool = spool;
+        _drainer = drainer;
         _metrics = metrics;
         _logger = logger;
         _maxBatch = options.Value.MaxBatchSize;
@@ -40,9 +45,9 @@ public sealed partial class IngestPipeline : BackgroundService
     /// Queues an event for the next commit. Returns <see langword="null"/> when the queue is full or the
     /// server is stopping: the caller answers 503 and Zoom retries.
     /// </summary>
-    public Task<AppendResult>? TryEnqueue(IncomingEvent incoming)
+    public Task<IngestAck>? TryEnqueue(IncomingEvent incoming)
     {
-        var pending = new Pending(incoming, new TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(incoming, new TaskCompletionSource<IngestAck>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
         {
             return null;
@@ -86,34 +91,86 @@ public sealed partial class IngestPipeline : BackgroundService
 
     private async Task CommitAsync(List<Pending> batch, List<IncomingEvent> events)
     {
-        var started = Stopwatch.GetTimestamp();
-        try
+        if (_drainer.StoreAvailable)
         {
-            var results = await _store.AppendAsync(events, CancellationToken.None);
-            _metrics.CommitDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            _metrics.BatchSize.Observe(batch.Count);
-            for (var i = 0; i < batch.Count; i++)
+            var started = Stopwatch.GetTimestamp();
+            try
             {
-                batch[i].Completion.TrySetResult(results[i]);
+                var results = await _store.AppendAsync(events, CancellationToken.None);
+                _metrics.CommitDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                _metrics.BatchSize.Observe(batch.Count);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Completion.TrySetResult(IngestAck.Committed(results[i]));
+                }
+
+                return;
+            }
+#pragma warning disable CA1031 // Any failure of the store sends the batch to the spool, never crashes the writer.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogCommitFailed(_logger, ex, batch.Count, _store.Description);
+                _drainer.StoreFailed();
             }
         }
-#pragma warning disable CA1031 // Any failure of the store must reach every waiting request as a 503, never crash the writer.
-        catch (Exception ex)
-#pragma warning restore CA1031
+
+        await SpoolAsync(batch, events);
+    }
+
+    private async Task SpoolAsync(List<Pending> batch, List<IncomingEvent> events)
+    {
+        try
         {
-            LogCommitFailed(_logger, ex, batch.Count, _store.Description);
+            await _spool.AppendAsync(events.Select(e => new SpooledDelivery(e.ReceivedAt, e.TrackingId, e.SecretName, e.Body)).ToList(), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogSpoolFailed(_logger, ex, batch.Count, _spool.Directory);
             foreach (var pending in batch)
             {
                 pending.Completion.TrySetException(new StoreUnavailableException(ex));
             }
+
+            return;
+        }
+
+        _drainer.Spooled();
+        foreach (var pending in batch)
+        {
+            pending.Completion.TrySetResult(IngestAck.Spooled(pending.Incoming));
         }
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "Committing a batch of {Count} deliveries to {Store} failed; they were answered 503 and Zoom will retry")]
+    [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "Committing a batch of {Count} deliveries to {Store} failed; they go to the spool")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int count, string store);
 
-    private sealed record Pending(IncomingEvent Incoming, TaskCompletionSource<AppendResult> Completion);
+    [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Spooling a batch of {Count} deliveries to {Directory} failed; they were answered 503 and Zoom will retry")]
+    private static partial void LogSpoolFailed(ILogger logger, Exception exception, int count, string directory);
+
+    private sealed record Pending(IncomingEvent Incoming, TaskCompletionSource<IngestAck> Completion);
 }
 
-/// <summary>The store could not commit; the delivery was not acknowledged.</summary>
-public sealed class StoreUnavailableException(Exception inner) : Exception("The database could not commit the delivery.", inner);
+/// <summary>What became of one delivery: committed to the database, or fsync'd to the spool to be stored later.</summary>
+/// <param name="Stored">The store's result; <see langword="null"/> for a spooled delivery.</param>
+/// <param name="Status">Accepted or quarantined (known from parsing for a spooled delivery).</param>
+/// <param name="Findings">The validation findings.</param>
+public sealed record IngestAck(AppendResult? Stored, EventStatus Status, IReadOnlyList<Zoom.Parsing.ValidationFinding> Findings)
+{
+    /// <summary>A delivery the database committed.</summary>
+    public static IngestAck Committed(AppendResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new(result, result.Status, result.Findings);
+    }
+
+    /// <summary>A delivery the spool holds.</summary>
+    public static IngestAck Spooled(IncomingEvent incoming)
+    {
+        ArgumentNullException.ThrowIfNull(incoming);
+        return new(null, incoming.Status, incoming.Parsed.Findings);
+    }
+}
+
+/// <summary>Neither the store nor the spool could take the delivery; it was not acknowledged.</summary>
+public sealed class StoreUnavailableException(Exception inner) : Exception("Neither the database nor the spool could take the delivery.", inner);
