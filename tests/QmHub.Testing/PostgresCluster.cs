@@ -104,6 +104,35 @@ public sealed class PostgresCluster : IAsyncLifetime
         await WaitUntilAcceptingAsync(_admin ?? throw new InvalidOperationException("The PostgreSQL cluster has not been started."));
     }
 
+    /// <summary>
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) every process of a throwaway cluster: a database that hangs, accepting
+    /// connections and answering nothing, rather than one that refuses.
+    /// </summary>
+    public async Task SignalAllAsync(bool freeze)
+    {
+        RequireThrowaway();
+        var postmaster = (await File.ReadAllLinesAsync(Path.Combine(DataDirectory, "postmaster.pid")))[0].Trim();
+        var children = Directory.GetDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(name => name is { Length: > 0 } && name.All(char.IsAsciiDigit))
+            .Where(pid => ParentOf(pid!) == postmaster);
+        await RunAsync("kill", [freeze ? "-STOP" : "-CONT", postmaster, .. children!]);
+    }
+
+    private static string? ParentOf(string pid)
+    {
+        try
+        {
+            // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after its closing parenthesis.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     private void RequireThrowaway()
     {
         if (!IsThrowaway)

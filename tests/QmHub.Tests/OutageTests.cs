@@ -18,7 +18,7 @@ public sealed class OutageTests(PostgresCluster cluster, ITestOutputHelper outpu
     [Fact]
     public async Task Postgres_stopped_under_load_loses_no_acknowledged_event_and_the_replica_never_answers_5xx()
     {
-        Assert.True(cluster.IsThrowaway, $"the outage test stops and starts PostgreSQL: it needs the throwaway cluster, not {PostgresCluster.EnvironmentVariable}");
+        RequireThrowawayCluster();
         await using var database = await cluster.CreateDatabaseAsync();
         using var dir = new TempDirectory();
         var port = CrashTests.FreePort();
@@ -95,7 +95,7 @@ public sealed class OutageTests(PostgresCluster cluster, ITestOutputHelper outpu
     [Fact]
     public async Task Replica_killed_with_a_spool_left_drains_it_when_started_again()
     {
-        Assert.True(cluster.IsThrowaway, $"this test stops and starts PostgreSQL: it needs the throwaway cluster, not {PostgresCluster.EnvironmentVariable}");
+        RequireThrowawayCluster();
         await using var database = await cluster.CreateDatabaseAsync();
         using var dir = new TempDirectory();
         var environment = new Dictionary<string, string> { ["QMHUB_SPOOL_DIR"] = dir.File("spool") };
@@ -148,9 +148,50 @@ public sealed class OutageTests(PostgresCluster cluster, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Hung_postgres_is_given_up_after_the_commit_timeout_and_the_delivery_spooled_then_stored_once()
+    {
+        RequireThrowawayCluster();
+        await using var database = await cluster.CreateDatabaseAsync();
+        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Db"] = database.Url, ["CommitTimeoutSeconds"] = "1" });
+        var before = TestEvents.Bytes(TestEvents.Interaction("before-the-hang"));
+        var during = TestEvents.Bytes(TestEvents.Interaction("during-the-hang"));
+        using (var warm = await server.PostWebhookAsync(before))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        await cluster.SignalAllAsync(freeze: true);
+        HttpStatusCode status;
+        TimeSpan answeredIn;
+        (string Status, long SpoolDepth) readiness;
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            using (var answer = await server.PostWebhookAsync(during))
+            {
+                status = answer.StatusCode;
+                answeredIn = watch.Elapsed;
+            }
+
+            readiness = await PostgresState.ReadinessAsync(server.Client);
+        }
+        finally
+        {
+            await cluster.SignalAllAsync(freeze: false);
+        }
+
+        await PostgresState.WaitUntilReadyAsync(server.Client, TimeSpan.FromSeconds(60));
+        output.WriteLine($"answered {status} in {answeredIn.TotalSeconds:F1} s while PostgreSQL was frozen; readiness then: {readiness}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(answeredIn < TimeSpan.FromSeconds(10), $"the answer took {answeredIn.TotalSeconds:F1} s");
+        Assert.Equal(("degraded", 1L), readiness);
+        Assert.Equal(0, await PostgresState.NotStoredExactlyOnceAsync(database, [before, during]));
+    }
+
+    [Fact]
     public async Task Spool_at_its_limit_while_postgres_is_down_answers_503_with_retry_after_and_readyz_503()
     {
-        Assert.True(cluster.IsThrowaway, $"this test stops and starts PostgreSQL: it needs the throwaway cluster, not {PostgresCluster.EnvironmentVariable}");
+        RequireThrowawayCluster();
         await using var database = await cluster.CreateDatabaseAsync();
         await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Db"] = database.Url, ["SpoolMaxBytes"] = "1" });
         var body = TestEvents.Bytes(TestEvents.Interaction("not-durable"));
@@ -177,4 +218,7 @@ public sealed class OutageTests(PostgresCluster cluster, ITestOutputHelper outpu
             Assert.Contains("\"status\":\"unavailable\"", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
     }
+
+    private void RequireThrowawayCluster() =>
+        Assert.True(cluster.IsThrowaway, $"these tests stop, start and freeze PostgreSQL: they need the throwaway cluster, not the server {PostgresCluster.EnvironmentVariable} names");
 }

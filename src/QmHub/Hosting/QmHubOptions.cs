@@ -48,6 +48,12 @@ public sealed class QmHubOptions
     public int RetryAfterSeconds { get; set; } = 5;
 
     /// <summary>
+    /// How long a batch may take to commit before it is spooled instead (a database that hangs rather than
+    /// refuses). Should the commit still land later, the drained copy is a duplicate the store ignores.
+    /// </summary>
+    public int CommitTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>
     /// The local spool that takes deliveries while the database is down (one per replica). Default: a folder
     /// beside a SQLite database (<c>qmhub.db.spool</c>), or <c>./qmhub-spool</c> for PostgreSQL.
     /// </summary>
@@ -147,6 +153,7 @@ public sealed class QmHubOptionsValidator : IValidateOptions<QmHubOptions>
         }
 
         Positive(failures, options.SpoolMaxBytes, "SpoolMaxBytes (QMHUB_SPOOL_MAX_BYTES)");
+        Positive(failures, options.CommitTimeoutSeconds, "CommitTimeoutSeconds (QMHUB_COMMIT_TIMEOUT_SECONDS)");
         if (!string.IsNullOrWhiteSpace(options.Db))
         {
             var spool = options.ResolvedSpoolDir();

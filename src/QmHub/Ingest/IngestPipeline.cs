@@ -22,6 +22,7 @@ public sealed partial class IngestPipeline : BackgroundService
     private readonly IngestMetrics _metrics;
     private readonly ILogger<IngestPipeline> _logger;
     private readonly int _maxBatch;
+    private readonly TimeSpan _commitTimeout;
 
     /// <summary>Creates the pipeline.</summary>
     public IngestPipeline(IQmStore store, DeliverySpool spool, SpoolDrainer drainer, IOptions<QmHubOptions> options, IngestMetrics metrics, ILogger<IngestPipeline> logger)
@@ -33,6 +34,7 @@ public sealed partial class IngestPipeline : BackgroundService
         _metrics = metrics;
         _logger = logger;
         _maxBatch = options.Value.MaxBatchSize;
+        _commitTimeout = TimeSpan.FromSeconds(options.Value.CommitTimeoutSeconds);
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.Value.QueueCapacity)
         {
             SingleReader = true,
@@ -96,7 +98,11 @@ public sealed partial class IngestPipeline : BackgroundService
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var results = await _store.AppendAsync(events, CancellationToken.None);
+                var append = _store.AppendAsync(events, CancellationToken.None);
+                // A hung database must not hold the queue: past the timeout the batch is spooled, and should the
+                // transaction still commit, the spooled copies are duplicates the store ignores when drained.
+                _ = append.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                var results = await append.WaitAsync(_commitTimeout);
                 _metrics.CommitDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
                 _metrics.BatchSize.Observe(batch.Count);
                 for (var i = 0; i < batch.Count; i++)
