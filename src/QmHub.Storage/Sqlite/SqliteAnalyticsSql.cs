@@ -102,19 +102,23 @@ internal static class SqliteAnalyticsSql
         ) f)
         """;
 
-    /// <summary>After a projection change of the unit: the names it reveals a user id for, and its queue's name.</summary>
-    public const string RecordUnitNames = """
+    /// <summary>After an evaluation's projection change: the names its unit reveals a user id for.</summary>
+    public const string RecordUnitIdentities = """
         INSERT INTO agent_identities (account_id, agent_name, agent_user_id)
         SELECT * FROM (
         """ + RevealedIdentities + EvaluationsOfUnitInteraction + " UNION ALL " + RevealedIdentities + EvaluationOfUnitWithoutInteraction + """
         ) WHERE true
         ON CONFLICT (account_id, agent_name) DO UPDATE SET agent_user_id = excluded.agent_user_id
-            WHERE excluded.agent_user_id < agent_user_id;
+            WHERE excluded.agent_user_id < agent_user_id
+        """;
+
+    /// <summary>After an interaction's projection change: its queue's name.</summary>
+    public const string RecordUnitQueue = """
         INSERT INTO analytics_queues (account_id, queue_id, queue_name, seen_ms)
         SELECT account_id, queue_id, queue_name, coalesce(start_ms, last_event_ts) FROM interactions
         WHERE account_id = $account_id AND interaction_id = $interaction_id AND queue_id IS NOT NULL AND queue_name IS NOT NULL
         ON CONFLICT (account_id, queue_id) DO UPDATE SET queue_name = excluded.queue_name, seen_ms = excluded.seen_ms
-            WHERE excluded.seen_ms > seen_ms OR (excluded.seen_ms = seen_ms AND excluded.queue_name > queue_name);
+            WHERE excluded.seen_ms > seen_ms OR (excluded.seen_ms = seen_ms AND excluded.queue_name > queue_name)
         """;
 
     private const string RevealedIdentities = """

@@ -44,15 +44,18 @@ internal static class SqliteRollups
 
         foreach (var unit in units)
         {
-            await RunAsync(s.Contribute, accountId, unit, evaluationId, -1, ct);
-            await RunAsync(s.Prune, accountId, unit, evaluationId, -1, ct);
+            if (await RunAsync(s.Contribute, accountId, unit, evaluationId, -1, ct) > 0)
+            {
+                await RunAsync(s.Prune, accountId, unit, evaluationId, -1, ct);
+            }
         }
 
         await upsert.ExecuteNonQueryAsync(ct);
         foreach (var unit in units)
         {
             await RunAsync(s.Contribute, accountId, unit, evaluationId, 1, ct);
-            await RunAsync(s.Names, accountId, unit, evaluationId, 1, ct);
+            // Identities come from evaluations only; a queue's name from interactions only.
+            await RunAsync(evaluationId is null ? s.Queue : s.Identities, accountId, unit, evaluationId, 1, ct);
         }
     }
 
@@ -77,14 +80,14 @@ internal static class SqliteRollups
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task RunAsync(SqliteCommand cmd, string accountId, string? interactionId, string? evaluationId, int sign, CancellationToken ct)
+    private static async Task<int> RunAsync(SqliteCommand cmd, string accountId, string? interactionId, string? evaluationId, int sign, CancellationToken ct)
     {
         SqliteQmStore.Bind(cmd, "$account_id", accountId);
         SqliteQmStore.Bind(cmd, "$interaction_id", interactionId);
         SqliteQmStore.Bind(cmd, "$evaluation_id", evaluationId);
         SqliteQmStore.Bind(cmd, "$sign", sign);
         SqliteQmStore.Bind(cmd, "$sentiment_target", Analytics.AnalyticsDefinitions.DefaultSentimentTarget);
-        await cmd.ExecuteNonQueryAsync(ct);
+        return await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Prepared once per writer connection; the connection disposes them when it closes.</summary>
@@ -96,14 +99,17 @@ internal static class SqliteRollups
 
         public SqliteCommand Prune { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.PruneUnit);
 
-        public SqliteCommand Names { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.RecordUnitNames);
+        public SqliteCommand Identities { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.RecordUnitIdentities);
+
+        public SqliteCommand Queue { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.RecordUnitQueue);
 
         public void Enlist(SqliteTransaction? tx)
         {
             Current.Transaction = tx;
             Contribute.Transaction = tx;
             Prune.Transaction = tx;
-            Names.Transaction = tx;
+            Identities.Transaction = tx;
+            Queue.Transaction = tx;
         }
     }
 }
