@@ -98,7 +98,7 @@ public sealed class OutageTests(PostgresCluster cluster, ITestOutputHelper outpu
         RequireThrowawayCluster();
         await using var database = await cluster.CreateDatabaseAsync();
         using var dir = new TempDirectory();
-        var environment = new Dictionary<string, string> { ["QMHUB_SPOOL_DIR"] = dir.File("spool") };
+        var environment = new Dictionary<string, string> { ["QMHUB_SPOOL_DIR"] = dir.File("spool"), ["QMHUB_BOOTSTRAP_API_KEY"] = RunningServer.AdminKey };
         var bodies = Enumerable.Range(0, 40).Select(i => TestEvents.Bytes(TestEvents.Interaction($"restart-{i}"))).ToList();
 
         var port = CrashTests.FreePort();
@@ -115,7 +115,9 @@ public sealed class OutageTests(PostgresCluster cluster, ITestOutputHelper outpu
                 }
 
                 Assert.Equal(("degraded", bodies.Count), await PostgresState.ReadinessAsync(client));
-                var metrics = await client.GetStringAsync("/metrics");
+                using var metricsRequest = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+                metricsRequest.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RunningServer.AdminKey);
+                var metrics = await (await client.SendAsync(metricsRequest)).Content.ReadAsStringAsync();
                 Assert.Contains($"qmhub_spool_depth {bodies.Count}", metrics, StringComparison.Ordinal);
                 Assert.Contains("qmhub_store_available 0", metrics, StringComparison.Ordinal);
                 Assert.Matches(@"qmhub_spool_bytes [1-9]", metrics);

@@ -34,6 +34,10 @@ public sealed class PostgresServeTests(PostgresCluster cluster)
         Assert.Equal(1_764_000_000_000, json.RootElement.GetProperty("last_event_ts").GetInt64());
         Assert.Equal(1L, await database.ScalarAsync("SELECT count(*) FROM events"));
         Assert.Contains("ready", await server.Client.GetStringAsync("/readyz"), StringComparison.Ordinal);
+
+        using var report = await server.GetAsync("/api/v1/agents");
+        Assert.Equal(HttpStatusCode.NotImplemented, report.StatusCode);
+        Assert.Contains("SQLite only", await report.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

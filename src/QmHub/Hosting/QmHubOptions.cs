@@ -51,7 +51,7 @@ public sealed class QmHubOptions
     /// How long a batch may take to commit before it is spooled instead (a database that hangs rather than
     /// refuses). Should the commit still land later, the drained copy is a duplicate the store ignores.
     /// </summary>
-    public int CommitTimeoutSeconds { get; set; } = 5;
+    public double CommitTimeoutSeconds { get; set; } = 1.5;
 
     /// <summary>
     /// The local spool that takes deliveries while the database is down (one per replica). Default: a folder
@@ -153,7 +153,11 @@ public sealed class QmHubOptionsValidator : IValidateOptions<QmHubOptions>
         }
 
         Positive(failures, options.SpoolMaxBytes, "SpoolMaxBytes (QMHUB_SPOOL_MAX_BYTES)");
-        Positive(failures, options.CommitTimeoutSeconds, "CommitTimeoutSeconds (QMHUB_COMMIT_TIMEOUT_SECONDS)");
+        if (options.CommitTimeoutSeconds <= 0 || options.CommitTimeoutSeconds >= options.AckTimeoutSeconds)
+        {
+            // A hung database must be given up (and the batch spooled) before the requests' ack deadline passes.
+            failures.Add($"CommitTimeoutSeconds (QMHUB_COMMIT_TIMEOUT_SECONDS) must be more than 0 and less than AckTimeoutSeconds ({options.AckTimeoutSeconds}), got {options.CommitTimeoutSeconds}.");
+        }
         if (!string.IsNullOrWhiteSpace(options.Db))
         {
             var spool = options.ResolvedSpoolDir();

@@ -95,6 +95,7 @@ public static partial class QmHubServer
         }));
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAnalyticsAvailability();
 
         app.MapZoomWebhooks(options.WebhookPath)
             .WithSummary("Zoom QM webhook deliveries (authenticated by x-zm-signature)")
@@ -104,7 +105,8 @@ public static partial class QmHubServer
         app.MapAnalyticsApi();
         app.MapGet("/healthz", () => Results.Json(new HealthAnswer("alive"), HostingJsonContext.Default.HealthAnswer));
         app.MapGet("/readyz", ReadinessAsync);
-        app.MapMetrics("/metrics", metrics.Registry).RequireAuthorization(Policies.Read);
+        // Like health, no key: checking one needs the database, and metrics matter most while it is down.
+        app.MapMetrics("/metrics", metrics.Registry);
         return app;
     }
 

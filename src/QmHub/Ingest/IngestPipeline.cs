@@ -98,7 +98,9 @@ public sealed partial class IngestPipeline : BackgroundService
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var append = _store.AppendAsync(events, CancellationToken.None);
+                // On a thread of its own: an engine that blocks inside the call (SQLite waiting on a lock) must not
+                // keep the timeout below from firing.
+                var append = Task.Run(() => _store.AppendAsync(events, CancellationToken.None));
                 // A hung database must not hold the queue: past the timeout the batch is spooled, and should the
                 // transaction still commit, the spooled copies are duplicates the store ignores when drained.
                 _ = append.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using QmHub.Storage.Model;
 
 namespace QmHub.Keys;
 
@@ -19,6 +20,7 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string ScopeClaim = "scope";
 
     private const string FailureKey = "qmhub.auth.failure";
+    private const string UnavailableKey = "qmhub.auth.unavailable";
 
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -36,7 +38,18 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("malformed authorization header");
         }
 
-        var info = await keys.AuthenticateAsync(header[7..].Trim(), Context.RequestAborted);
+        ApiKeyInfo? info;
+        try
+        {
+            info = await keys.AuthenticateAsync(header[7..].Trim(), Context.RequestAborted);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            Context.Items[UnavailableKey] = true;
+            Context.Items[FailureKey] = "QmHub's database is unavailable, so the API key cannot be checked; retry shortly.";
+            return AuthenticateResult.Fail("database unavailable");
+        }
+
         if (info is null)
         {
             Context.Items[FailureKey] = "The API key is unknown or has been revoked.";
@@ -52,8 +65,14 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <inheritdoc />
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = "Bearer";
         var detail = Context.Items[FailureKey] as string ?? "An API key is required.";
+        if (Context.Items.ContainsKey(UnavailableKey))
+        {
+            Response.Headers.RetryAfter = "5";
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable", detail: detail).ExecuteAsync(Context);
+        }
+
+        Response.Headers.WWWAuthenticate = "Bearer";
         return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail).ExecuteAsync(Context);
     }
 
