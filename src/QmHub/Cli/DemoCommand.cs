@@ -53,7 +53,7 @@ internal static class DemoCommand
             };
             var deliveries = ContactCenterSimulator.Generate(options);
             var total = deliveries.LongCount();
-            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"QmHub demo: streaming {total} simulated deliveries ({result.GetValue(days)} days) into {webhook}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"QmHub demo: streaming {total} simulated deliveries ({result.GetValue(days)} days) into {webhook}"));
             var summary = await SimulationCommands.SendWithProgressAsync(
                 SimulationCommands.SenderOptions(webhook, secret, rate: 0, concurrency: 16, retry: "compressed", applySigningFaults: true) with { ReceiverKeepsInvalidPayloads = true },
                 deliveries, total, ct);
@@ -63,6 +63,7 @@ internal static class DemoCommand
             AnsiConsole.MarkupLine("[bold green]QmHub is running with demo data.[/] The admin API key below is printed once; only its hash is stored.");
             // Plain writes: these lines are copied into a shell and must not be wrapped.
             Console.WriteLine($"  API key:    {adminKey}");
+            Console.WriteLine($"  Agents:     curl -H 'Authorization: Bearer {adminKey}' '{baseUrl}/api/v1/agents?limit=5'");
             Console.WriteLine($"  Events:     curl -H 'Authorization: Bearer {adminKey}' '{baseUrl}/api/v1/events?limit=5'");
             Console.WriteLine($"  Quarantine: curl -H 'Authorization: Bearer {adminKey}' '{baseUrl}/api/v1/events?status=quarantined'");
             Console.WriteLine($"  API docs:   {baseUrl}/openapi/v1.json");
