@@ -10,7 +10,7 @@ namespace QmHub.Tests;
 /// Outage without loss: the PostgreSQL server goes away (<c>pg_ctl stop -m immediate</c>) under a replica that keeps
 /// answering; the spool takes what the database cannot and gives it back when the database returns.
 /// </summary>
-[Collection(PostgresTests.Name)]
+[Collection(SharedPostgres.Name)]
 public sealed class OutageTests(PostgresCluster cluster, ITestOutputHelper output)
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(5);

@@ -7,12 +7,12 @@ namespace QmHub.Tests;
 
 /// <summary>The test classes of this assembly that share its PostgreSQL cluster.</summary>
 [CollectionDefinition(Name)]
-public sealed class PostgresTests : ICollectionFixture<PostgresCluster>
+public sealed class SharedPostgres : ICollectionFixture<PostgresCluster>
 {
     public const string Name = "PostgreSQL";
 }
 
-[Collection(PostgresTests.Name)]
+[Collection(SharedPostgres.Name)]
 public sealed class PostgresServeTests(PostgresCluster cluster)
 {
     [Fact]

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace QmHub.Tests;
 
 /// <summary>Two real <c>qmhub serve</c> replicas behind a random "load balancer", one PostgreSQL database.</summary>
-[Collection(PostgresTests.Name)]
+[Collection(SharedPostgres.Name)]
 public sealed class ReplicaTests(PostgresCluster cluster, ITestOutputHelper output)
 {
     private const int Workers = 8;

@@ -3,7 +3,7 @@ using QmHub.Testing;
 namespace QmHub.Storage.Tests.Postgres;
 
 /// <summary>The throwaway cluster is what the tests claim to run on: durable commits, reachable from this machine only.</summary>
-[Collection(PostgresTests.Name)]
+[Collection(SharedPostgres.Name)]
 public sealed class PostgresClusterTests(PostgresCluster cluster)
 {
     [Fact]

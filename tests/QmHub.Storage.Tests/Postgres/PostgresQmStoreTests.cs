@@ -6,7 +6,7 @@ using QmHub.Zoom.Models;
 namespace QmHub.Storage.Tests.Postgres;
 
 /// <summary>The store contract on a real PostgreSQL server, plus what only a shared database must show: several replicas writing at once.</summary>
-[Collection(PostgresTests.Name)]
+[Collection(SharedPostgres.Name)]
 public sealed class PostgresQmStoreTests(PostgresCluster cluster) : StoreContractTests
 {
     private PostgresTestDatabase? _database;
