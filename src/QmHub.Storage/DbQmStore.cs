@@ -41,7 +41,7 @@ public abstract class DbQmStore : IQmStore
         // Keyset: the cursor seeks in the index (the first page starts below the largest id), never scans.
         var before = Projection.DecodeCursor(cursor) ?? long.MaxValue;
         return status is { } s
-            ? QueryAsync(StoreSql.ListEventsByStatus, [Column.Of("status", Projection.StatusName(s)), Column.Of("before", before), Column.Of("limit", limit + 1L)],
+            ? QueryAsync(StoreSql.ListEventsByStatus, [Column.Of("status", s.Name()), Column.Of("before", before), Column.Of("limit", limit + 1L)],
                 (reader, ct) => StoreReaders.EventPageAsync(reader, limit, ct), cancellationToken)
             : QueryAsync(StoreSql.ListEvents, [Column.Of("before", before), Column.Of("limit", limit + 1L)],
                 (reader, ct) => StoreReaders.EventPageAsync(reader, limit, ct), cancellationToken);

@@ -35,9 +35,9 @@ internal static class Projection
         _ => "unknown",
     };
 
-    public static string StatusName(EventStatus status) => status == EventStatus.Accepted ? "accepted" : "quarantined";
 
-    public static EventStatus ParseStatus(string status) => status == "accepted" ? EventStatus.Accepted : EventStatus.Quarantined;
+    public static EventStatus ParseStatus(string status) =>
+        EventStatusNames.TryParse(status, out var parsed) ? parsed : throw new InvalidDataException($"The database holds an unknown event status '{status}'.");
 
     public static string? EncodeCursor(long? id) => id?.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -60,7 +60,7 @@ internal static class StoredRows
             Column.Of("routing_note", parsed.RoutingNote),
             Column.Of("account_id", parsed.AccountId),
             Column.Of("event_ts", parsed.EventTs),
-            Column.Of("status", Projection.StatusName(e.Status)),
+            Column.Of("status", e.Status.Name()),
             Column.Of("findings", e.FindingsJson),
             Column.Of("body", e.BodyArray),
         ];
@@ -80,11 +80,11 @@ internal static class StoredRows
         var parsed = ZoomEventParser.Parse(row.Body);
         var status = parsed.HasErrors ? EventStatus.Quarantined : EventStatus.Accepted;
         var findingsJson = Projection.FindingsJson(parsed.Findings.Select(StoredFinding.From));
-        var changed = Projection.StatusName(status) != row.Status || findingsJson != row.FindingsJson;
+        var changed = status.Name() != row.Status || findingsJson != row.FindingsJson;
         return new Revalidation(parsed, status, changed,
         [
             Column.Of("id", row.Id),
-            Column.Of("status", Projection.StatusName(status)),
+            Column.Of("status", status.Name()),
             Column.Of("findings", findingsJson),
             Column.Of("kind", Projection.KindName(parsed.Kind)),
             Column.Of("routing_note", parsed.RoutingNote),

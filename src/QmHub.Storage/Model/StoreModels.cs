@@ -13,6 +13,26 @@ public enum EventStatus
     Quarantined,
 }
 
+/// <summary>The names event statuses have in the database and in the API, in one place.</summary>
+public static class EventStatusNames
+{
+    /// <summary><see cref="EventStatus.Accepted"/>.</summary>
+    public const string Accepted = "accepted";
+
+    /// <summary><see cref="EventStatus.Quarantined"/>.</summary>
+    public const string Quarantined = "quarantined";
+
+    /// <summary>The status's name.</summary>
+    public static string Name(this EventStatus status) => status == EventStatus.Accepted ? Accepted : Quarantined;
+
+    /// <summary>Reads a status name; false for anything else.</summary>
+    public static bool TryParse(string? name, out EventStatus status)
+    {
+        status = name == Accepted ? EventStatus.Accepted : EventStatus.Quarantined;
+        return name is Accepted or Quarantined;
+    }
+}
+
 /// <summary>One verified delivery on its way into the event log.</summary>
 public sealed record IncomingEvent
 {

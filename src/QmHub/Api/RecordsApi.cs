@@ -173,12 +173,7 @@ public static class RecordsApi
 
     private static bool TryParseStatus(string? status, out EventStatus? filter)
     {
-        filter = status switch
-        {
-            "accepted" => EventStatus.Accepted,
-            "quarantined" => EventStatus.Quarantined,
-            _ => null,
-        };
+        filter = EventStatusNames.TryParse(status, out var parsed) ? parsed : null;
         return filter is not null || string.IsNullOrEmpty(status);
     }
 

@@ -52,13 +52,13 @@ public sealed partial class IngestHandler(IngestPipeline pipeline, IOptions<QmHu
         {
             null => "spooled",
             { Duplicate: true } => "duplicate",
-            _ => ack.Status == EventStatus.Quarantined ? "quarantined" : "accepted",
+            _ => ack.Status.Name(),
         };
         items[OutcomeKey] = outcome;
         if (ack.Status == EventStatus.Quarantined)
         {
             var errors = ack.Findings.Where(f => f.Severity == Zoom.Parsing.FindingSeverity.Error).Select(f => f.ToString()).ToArray();
-            return Results.Json(new QuarantineAnswer("quarantined", ack.Stored?.EventId, errors), IngestJsonContext.Default.QuarantineAnswer);
+            return Results.Json(new QuarantineAnswer(EventStatusNames.Quarantined, ack.Stored?.EventId, errors), IngestJsonContext.Default.QuarantineAnswer);
         }
 
         return ZoomWebhookResults.Acknowledge(delivery.Body);
