@@ -39,6 +39,8 @@ if (args is ["ceiling", var port])
 var requests = IntArg(args, "--requests", 20_000);
 var concurrency = IntArg(args, "--concurrency", 32);
 var warmup = IntArg(args, "--warmup", 2_000);
+// Which targets to measure (comma-separated): ceiling, sqlite, pg1, pg2, spooled. Default: all of them.
+var targets = (StringArg(args, "--targets") ?? "ceiling,sqlite,pg1,pg2,spooled").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
 const string secret = "bench-secret";
 const string metricsKey = "bench-metrics-key-0123456789";
 
@@ -47,7 +49,10 @@ Console.WriteLine($"# {requests} signed deliveries of {bodies[0].Length} bytes, 
 
 using var work = new TempDirectory();
 var postgres = new PostgresCluster();
-await postgres.InitializeAsync();
+if (targets.Overlaps(["pg1", "pg2", "spooled"]))
+{
+    await postgres.InitializeAsync();
+}
 var results = new List<Result>();
 try
 {
@@ -56,24 +61,32 @@ try
         [Path.Combine(AppContext.BaseDirectory, "qmhub.dll"), "serve", "--db", db, "--spool-dir", work.File(spool), "--urls", $"http://127.0.0.1:{port}"],
         qmhubEnvironment);
 
-    results.Add(await MeasureAsync("bare Kestrel (reads body, answers 200)", 1,
-        (_, port) => Child(Environment.ProcessPath!, [.. SelfArguments(), "ceiling", port.ToString(CultureInfo.InvariantCulture)], new() { [CeilingChildVariable] = "1" })));
-    results.Add(await MeasureAsync("qmhub serve, SQLite (WAL, fsync per batch)", 1, (_, port) => Qmhub(work.File("bench.db"), "spool-sqlite", port)));
-    var one = await postgres.CreateDatabaseAsync();
-    await using (one)
+    if (targets.Contains("ceiling"))
     {
+        results.Add(await MeasureAsync("bare Kestrel (reads body, answers 200)", 1,
+            (_, port) => Child(Environment.ProcessPath!, [.. SelfArguments(), "ceiling", port.ToString(CultureInfo.InvariantCulture)], new() { [CeilingChildVariable] = "1" })));
+    }
+
+    if (targets.Contains("sqlite"))
+    {
+        results.Add(await MeasureAsync("qmhub serve, SQLite (WAL, fsync per batch)", 1, (_, port) => Qmhub(work.File("bench.db"), "spool-sqlite", port)));
+    }
+
+    if (targets.Contains("pg1"))
+    {
+        await using var one = await postgres.CreateDatabaseAsync();
         results.Add(await MeasureAsync("qmhub serve, PostgreSQL, 1 replica", 1, (_, port) => Qmhub(one.Url, "spool-pg1", port)));
     }
 
-    var two = await postgres.CreateDatabaseAsync();
-    await using (two)
+    if (targets.Contains("pg2"))
     {
+        await using var two = await postgres.CreateDatabaseAsync();
         results.Add(await MeasureAsync("qmhub serve, PostgreSQL, 2 replicas (deliveries alternate)", 2, (replica, port) => Qmhub(two.Url, $"spool-pg2-{replica}", port)));
     }
 
-    var down = await postgres.CreateDatabaseAsync();
-    await using (down)
+    if (targets.Contains("spooled"))
     {
+        await using var down = await postgres.CreateDatabaseAsync();
         results.Add(await MeasureAsync("qmhub serve, PostgreSQL stopped: every delivery spooled (fsync per batch)", 1, (_, port) => Qmhub(down.Url, "spool-down", port),
             postgres.StopImmediatelyAsync, postgres.StartAgainAsync));
     }
@@ -92,7 +105,10 @@ foreach (var r in results)
         $"| {r.Name} | {r.PerSecond:F0} | {r.P50:F2} | {r.P99:F2} | {r.Failures} | {r.ServerCpuMicroseconds:F0} | {r.PeakRssMiB:F0} | {r.LoadBefore:F1} → {r.LoadAfter:F1} |"));
 }
 
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nqmhub SQLite / ceiling throughput: {results[1].PerSecond / results[0].PerSecond:P0}"));
+if (targets.Contains("ceiling") && targets.Contains("sqlite"))
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nqmhub SQLite / ceiling throughput: {results[1].PerSecond / results[0].PerSecond:P0}"));
+}
 return 0;
 
 async Task<Result> MeasureAsync(string name, int replicas, Func<int, int, Process> start, Func<Task>? beforeLoad = null, Func<Task>? afterLoad = null)
@@ -288,6 +304,12 @@ static int FreePort()
     using var listener = new TcpListener(IPAddress.Loopback, 0);
     listener.Start();
     return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+static string? StringArg(string[] args, string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
 static int IntArg(string[] args, string name, int fallback)
