@@ -38,7 +38,7 @@ public sealed class PostgresAnalyticsStore : IAnalyticsStore, IAsyncDisposable
             Text("after_account", keys.After?.AccountId), Text("after_id", keys.After?.Id),
             Text("through_account", keys.Through?.AccountId), Text("through_id", keys.Through?.Id),
             Long("limit", limit > 0 ? limit : null));
-        return await ReadAsync(cmd, r => new GroupTotals(new GroupKey(r.GetString(0), r.GetString(1), NullableString(r, 2)), ReadTotals(r, 3)), cancellationToken);
+        return await ReadAsync(cmd, AnalyticsReaders.Group, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -46,7 +46,7 @@ public sealed class PostgresAnalyticsStore : IAnalyticsStore, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var cmd = Command(source == AnalyticsSource.Rollups ? PostgresAnalyticsSql.SeriesFromRollups : PostgresAnalyticsSql.SeriesFromProjections, filter);
-        return await ReadAsync(cmd, r => new BucketTotals(r.GetInt64(0), ReadTotals(r, 1)), cancellationToken);
+        return await ReadAsync(cmd, AnalyticsReaders.Bucket, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -54,7 +54,7 @@ public sealed class PostgresAnalyticsStore : IAnalyticsStore, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var cmd = Command(PostgresAnalyticsSql.Mix, filter);
-        return await ReadAsync(cmd, r => new MixCount(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3)), cancellationToken);
+        return await ReadAsync(cmd, AnalyticsReaders.Mix, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -62,9 +62,7 @@ public sealed class PostgresAnalyticsStore : IAnalyticsStore, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var cmd = Command(PostgresAnalyticsSql.Evaluations, filter);
-        return await ReadAsync(cmd, r => new EvaluationFact(
-            r.GetString(0), NullableString(r, 1), r.GetString(2), NullableString(r, 3), NullableString(r, 4),
-            NullableString(r, 5), NullableDouble(r, 6), r.GetString(7), NullableString(r, 8)), cancellationToken);
+        return await ReadAsync(cmd, AnalyticsReaders.Evaluation, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -82,58 +80,11 @@ public sealed class PostgresAnalyticsStore : IAnalyticsStore, IAsyncDisposable
             Double("c_score", cursor is null ? null : AnalyticsDefinitions.ParseDouble(cursor[0])),
             Long("c_at", cursor is null ? null : AnalyticsDefinitions.ParseLong(cursor[1])),
             Text("c_account", cursor?[2]), Text("c_id", cursor?[3]), Long("limit", search.Limit + 1));
-        var rows = await ReadAsync(cmd, r => (Hit: new InteractionHit
-        {
-            AccountId = r.GetString(0),
-            InteractionId = r.GetString(1),
-            StartTime = NullableString(r, 2),
-            AtMs = r.GetInt64(3),
-            Agent = new GroupKey(r.GetString(0), NullableString(r, 4) ?? "", NullableString(r, 5)),
-            Queue = new GroupKey(r.GetString(0), NullableString(r, 6) ?? "", NullableString(r, 7)),
-            ChannelType = NullableString(r, 8),
-            Direction = NullableString(r, 9),
-            Disposition = NullableString(r, 10),
-            PrimaryLanguage = NullableString(r, 11),
-            DurationS = NullableLong(r, 12),
-            SentimentScore = NullableDouble(r, 13),
-            EngagementScore = NullableDouble(r, 14),
-            SilenceEventCount = NullableLong(r, 15),
-            HoldEventCount = NullableLong(r, 16),
-            CrosstalkEventCount = NullableLong(r, 17),
-            Evaluations = r.GetInt64(18),
-            QaScorePct = NullableDouble(r, 19),
-        }, Score: r.GetDouble(20)), cancellationToken);
-
-        var items = rows.Select(r => r.Hit).ToList();
-        string? next = null;
-        if (items.Count > search.Limit)
-        {
-            items.RemoveAt(items.Count - 1);
-            var last = items[^1];
-            next = AnalyticsDefinitions.EncodeCursor(
-                AnalyticsDefinitions.Part(rows[items.Count - 1].Score), AnalyticsDefinitions.Part(last.AtMs), last.AccountId, last.InteractionId);
-        }
-
-        return new InteractionPage(items, next);
+        return AnalyticsReaders.Page(await ReadAsync(cmd, AnalyticsReaders.Hit, cancellationToken), search.Limit);
     }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
-
-    /// <summary>The 20 sums of <see cref="MetricTotals"/> from column <paramref name="o"/> on; a sum over no rows (NULL) is 0.</summary>
-    internal static MetricTotals ReadTotals(DbDataReader r, int o) => new(
-        L(r, o), L(r, o + 1), L(r, o + 2), D(r, o + 3), L(r, o + 4), L(r, o + 5), D(r, o + 6), L(r, o + 7), L(r, o + 8), L(r, o + 9),
-        L(r, o + 10), L(r, o + 11), L(r, o + 12), L(r, o + 13), L(r, o + 14), L(r, o + 15), L(r, o + 16), D(r, o + 17), L(r, o + 18), L(r, o + 19));
-
-    private static long L(DbDataReader r, int i) => r.IsDBNull(i) ? 0 : r.GetInt64(i);
-
-    private static double D(DbDataReader r, int i) => r.IsDBNull(i) ? 0 : r.GetDouble(i);
-
-    private static string? NullableString(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private static long? NullableLong(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
-
-    private static double? NullableDouble(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
 
     private static NpgsqlParameter Text(string name, string? value) => new(name, NpgsqlDbType.Text) { Value = value ?? (object)DBNull.Value };
 
@@ -163,13 +114,7 @@ public sealed class PostgresAnalyticsStore : IAnalyticsStore, IAsyncDisposable
 
     private static async Task<List<T>> ReadAsync<T>(NpgsqlCommand cmd, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
-        var rows = new List<T>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
+        return await AnalyticsReaders.AllAsync(reader, read, cancellationToken);
     }
 }

@@ -137,7 +137,7 @@ internal sealed class PostgresRollups
         {
             while (await reader.ReadAsync(ct))
             {
-                named.Add(new NamedRow(reader.GetString(0), NullableString(reader, 1), NullableString(reader, 2), reader.IsDBNull(3) ? null : reader.GetInt64(3)));
+                named.Add(new NamedRow(reader.GetString(0), AnalyticsReaders.NullableString(reader, 1), AnalyticsReaders.NullableString(reader, 2), reader.IsDBNull(3) ? null : reader.GetInt64(3)));
             }
 
             await reader.NextResultAsync(ct);
@@ -190,7 +190,7 @@ internal sealed class PostgresRollups
         while (await reader.ReadAsync(ct))
         {
             facts[new RollupKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6))] =
-                PostgresAnalyticsStore.ReadTotals(reader, 7);
+                AnalyticsReaders.Totals(reader, 7);
         }
 
         return facts;
@@ -265,8 +265,6 @@ internal sealed class PostgresRollups
 
     private static NpgsqlParameter Doubles(string name, IEnumerable<double> values) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = values.ToArray() };
-
-    private static string? NullableString(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
 
     /// <summary>The key of a rollup row.</summary>
     private readonly record struct RollupKey(long Hour, string AccountId, string AgentName, string AgentUserId, string QueueId, string ChannelType, string Direction);
