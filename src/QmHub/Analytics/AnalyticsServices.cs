@@ -1,6 +1,7 @@
 using QmHub.Hosting;
 using QmHub.Storage;
 using QmHub.Storage.Analytics;
+using QmHub.Storage.Postgres;
 using QmHub.Storage.Sqlite;
 
 namespace QmHub.Analytics;
@@ -15,7 +16,8 @@ public static class AnalyticsServices
         services.AddSingleton<IAnalyticsStore>(sp => sp.GetRequiredService<IQmStore>() switch
         {
             SqliteQmStore sqlite => new SqliteAnalyticsStore(sqlite.FilePath),
-            var other => throw new InvalidSettingsException([$"Db (--db): analytics are not available for {other.Description} yet; only SQLite answers them in this build."]),
+            PostgresQmStore postgres => new PostgresAnalyticsStore(postgres),
+            var other => throw new InvalidSettingsException([$"Db (--db): analytics are not available for {other.Description}."]),
         });
         return services;
     }
