@@ -29,6 +29,9 @@ public static class RecordsApi
         api.MapGet("/events", ListEventsAsync).WithTags("Event log")
             .WithSummary("The event log, newest first, with validation findings; keyset pagination by next_cursor")
             .Produces<Page<StoredEvent>>().ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/events/counts", CountEventsAsync).WithTags("Event log")
+            .WithSummary("How many deliveries the event log holds, by status: {\"accepted\": N, \"quarantined\": N}")
+            .Produces<EventCounts>();
         api.MapGet("/events/{id:long}/body", GetEventBodyAsync).RequireAuthorization(Policies.Admin).WithTags("Event log")
             .WithSummary("The raw body of a delivery, exactly as received (admin)")
             .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
@@ -84,6 +87,12 @@ public static class RecordsApi
         {
             return BadRequest(ex.Message);
         }
+    }
+
+    private static async Task<IResult> CountEventsAsync(IQmStore store, CancellationToken ct)
+    {
+        var counts = await store.CountEventsAsync(ct);
+        return Results.Json(new EventCounts(counts.GetValueOrDefault(EventStatus.Accepted), counts.GetValueOrDefault(EventStatus.Quarantined)), ApiJsonContext.Default.EventCounts);
     }
 
     private static async Task<IResult> GetEventBodyAsync(long id, IQmStore store, CancellationToken ct) =>
@@ -185,6 +194,11 @@ public sealed record Page<T>(
     [property: JsonPropertyName("items")] IReadOnlyList<T> Items,
     [property: JsonPropertyName("next_cursor")] string? NextCursor);
 
+/// <summary>GET /api/v1/events/counts: deliveries in the event log by status.</summary>
+public sealed record EventCounts(
+    [property: JsonPropertyName("accepted")] long Accepted,
+    [property: JsonPropertyName("quarantined")] long Quarantined);
+
 /// <summary>POST /api/v1/keys body.</summary>
 public sealed record CreateKeyRequest(
     [property: JsonPropertyName("name")] string? Name,
@@ -210,4 +224,5 @@ public static class Policies
 [JsonSerializable(typeof(Page<ApiKeyInfo>))]
 [JsonSerializable(typeof(CreateKeyRequest))]
 [JsonSerializable(typeof(CreatedKey))]
+[JsonSerializable(typeof(EventCounts))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
