@@ -1,5 +1,5 @@
 // The dashboard's router: client-side routes (History API) with every view's state in the URL query.
-import { h, disposeCharts } from './ui.js';
+import { h, disposeCharts, drawCharts, dropCharts } from './ui.js';
 import { ApiError } from './api.js';
 import * as overview from './pages/overview.js';
 import * as agents from './pages/agents.js';
@@ -39,6 +39,7 @@ async function render(focus) {
   const match = routes.map(([re, page, section]) => [re.exec(path), page, section]).find(([m]) => m);
   updateNav(match?.[2], params);
   main.setAttribute('aria-busy', 'true');
+  dropCharts();
   main.replaceChildren(h('p', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Loading…'));
   let title = 'Not found';
   let node;
@@ -56,6 +57,7 @@ async function render(focus) {
   if (mine !== generation) return;
   disposeCharts();
   main.replaceChildren(node);
+  drawCharts();
   main.removeAttribute('aria-busy');
   document.title = `${title} · QmHub`;
   if (focus) main.focus({ preventScroll: false });

@@ -100,7 +100,17 @@ export function toolbar(ctx, period, { filters = [], exportPath = null, exportQu
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'btn btn-primary' }, 'Apply'),
       exportPath ? h('a', { class: 'btn', href: apiUrl(exportPath, exportQuery, { format: 'csv' }), download: '', 'data-export': true }, exportLabel) : null));
-  return form;
+  const active = filters.filter((f) => params.get(f.name)).length;
+  const label = `${period ? shortPeriod(period) : 'Period'} · ${tz}${active ? ` · ${active} filter${active > 1 ? 's' : ''}` : ''}`;
+  return h('details', { class: 'toolbar-box', open: window.matchMedia('(min-width: 701px)').matches },
+    h('summary', null, h('span', { class: 'summary-title' }, 'Period and filters'), h('span', { class: 'summary-value' }, label)),
+    form);
+}
+
+function shortPeriod(period) {
+  const f = (d) => new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric' }).format(new Date(Date.UTC(...splitDate(d))));
+  const last = period.to.slice(11, 19) === '00:00:00' ? addDays(period.to.slice(0, 10), -1) : period.to.slice(0, 10);
+  return `${f(period.from.slice(0, 10))} – ${f(last)}`;
 }
 
 /** The page header: title, a line of context, and what the numbers cover. */

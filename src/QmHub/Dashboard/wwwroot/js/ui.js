@@ -47,7 +47,8 @@ export const fmt = {
 /** A change against the previous period: text, and whether it is good, bad or neutral. */
 export function change(value, kind, goodWhenUp = true) {
   if (value === null || value === undefined) return { text: 'no previous data', tone: 'neutral' };
-  if (value === 0) return { text: 'no change', tone: 'neutral' };
+  const shown = kind === 'share' ? value * 100 : value;
+  if (kind === 'count' ? value === 0 : kind === 'rate' ? Math.abs(shown) < 0.005 : Math.abs(shown) < 0.05) return { text: 'no change', tone: 'neutral' };
   const arrow = value > 0 ? '▲' : '▼';
   const abs = Math.abs(value);
   const amount = kind === 'pct' ? `${one.format(abs)} pts`
@@ -184,7 +185,7 @@ export function chart(title, labels, datasets, axes, { type = 'line', descriptio
     scales.y2 = { position: 'right', title: { display: true, text: axes.y2 }, beginAtZero: true, grid: { drawOnChartArea: false }, ticks: { color: '#3d4756' } };
   }
   if (axes.max) scales.y.max = axes.max;
-  queueMicrotask(() => {
+  pending.push({ canvas, draw: () => {
     // Drawn once the canvas is in the page (Chart.js measures its box).
     const instance = new Chart(canvas, {
       type,
@@ -221,14 +222,27 @@ export function chart(title, labels, datasets, axes, { type = 'line', descriptio
       },
     });
     charts.push(instance);
-  });
+  } });
   return figure;
 }
 
 const charts = [];
+let pending = [];
 /** Frees the previous page's charts. */
 export function disposeCharts() {
   while (charts.length) charts.pop().destroy();
+}
+
+/** Draws the charts of the page just put in the document. */
+export function drawCharts() {
+  const draw = pending;
+  pending = [];
+  for (const p of draw) if (p.canvas.isConnected) p.draw();
+}
+
+/** Forgets the charts of a page that was never shown. */
+export function dropCharts() {
+  pending = [];
 }
 
 /** A horizontal bar chart of a mix (name -> interactions). */

@@ -60,7 +60,7 @@ export async function render(ctx) {
       section('Volume and coverage by day',
         chart('Interactions and evaluation coverage per day', labels, [
           { label: 'Interactions', data: qa.items.map((p) => p.interactions), type: 'bar', format: fmt.count },
-          { label: 'Coverage (%)', data: coverage.items.map((p) => (p.value === null ? null : p.value * 100)), axis: 'y2', format: pct },
+          { label: 'Coverage (%)', data: coverage.items.map((p) => (p.value === null ? null : p.value * 100)), axis: 'y2', type: 'line', format: pct },
         ], { y: 'Interactions (count)', y2: 'Coverage (%)' }, { type: 'bar', description: `Daily values in ${tz}.` }))),
     h('div', { class: 'grid-2' },
       section('Agents that moved most', movers(agents.items, 'agent', (r) => `/agents/${encodeURIComponent(r.agent.id)}`)),
