@@ -7,6 +7,11 @@ export const REPORT_FILTERS = ['account_id', 'queue_id', 'agent', 'channel_type'
 export const CHANNELS = ['AUDIO', 'VIDEO', 'WEB_CHAT', 'SMS', 'MANUAL'];
 export const DIRECTIONS = ['inbound', 'outbound'];
 
+/** The queues of a /queues answer as select options (id, name); the row of no queue left out. */
+export function queueOptions(answer) {
+  return answer.items.filter((r) => r.queue.id).map((r) => [r.queue.id, r.queue.name ?? r.queue.id]);
+}
+
 /** The query the API gets for a report: the period and the filters from the page's URL. */
 export function reportQuery(params, extra = []) {
   const q = new URLSearchParams();

@@ -1,8 +1,7 @@
 // Calibration: do scorers agree? Scorecards by disagreement, evaluators by bias, manual against automated.
 import { h, section, table, fmt, badge } from '../ui.js';
-import { get, all } from '../api.js';
-import { toolbar, reportQuery, pageHeader, withPeriod, CHANNELS, DIRECTIONS } from '../toolbar.js';
-import { apiUrl } from '../api.js';
+import { get, all, apiUrl } from '../api.js';
+import { toolbar, reportQuery, pageHeader, withPeriod, CHANNELS, DIRECTIONS, queueOptions } from '../toolbar.js';
 
 export async function render(ctx) {
   const q = reportQuery(ctx.params);
@@ -15,7 +14,7 @@ export async function render(ctx) {
     pageHeader('Calibration', 'Interactions evaluated two or more times on one scorecard: how far apart the scores are, and who scores high or low.', report.period),
     toolbar(ctx, report.period, {
       filters: [
-        { name: 'queue_id', label: 'Queue', options: queues.items.filter((r) => r.queue.id).map((r) => [r.queue.id, r.queue.name ?? r.queue.id]) },
+        { name: 'queue_id', label: 'Queue', options: queueOptions(queues) },
         { name: 'channel_type', label: 'Channel', options: CHANNELS },
         { name: 'direction', label: 'Direction', options: DIRECTIONS },
       ],

@@ -1,7 +1,7 @@
 // The leaderboards of agents and of queues: sortable and filterable, every row linking to its page.
 import { h, table, num, changeCell, section, emptyState } from '../ui.js';
 import { all } from '../api.js';
-import { toolbar, reportQuery, pageHeader, withPeriod, CHANNELS, DIRECTIONS } from '../toolbar.js';
+import { toolbar, reportQuery, pageHeader, withPeriod, CHANNELS, DIRECTIONS, queueOptions } from '../toolbar.js';
 
 const SORTABLE = ['name', 'interactions', 'handle_time_s_avg', 'qa_score_pct', 'change_qa', 'coverage', 'sentiment_avg', 'engagement_avg', 'below_sentiment_target_share'];
 
@@ -51,7 +51,7 @@ export async function renderGroups(ctx, key) {
   ];
   const filters = [
     { name: 'q', label: isAgent ? 'Agent name' : 'Queue name', placeholder: 'Contains…', type: 'search' },
-    isAgent ? { name: 'queue_id', label: 'Queue', options: queueList.items.filter((r) => r.queue.id).map((r) => [r.queue.id, r.queue.name ?? r.queue.id]) } : null,
+    isAgent ? { name: 'queue_id', label: 'Queue', options: queueOptions(queueList) } : null,
     { name: 'channel_type', label: 'Channel', options: CHANNELS },
     { name: 'direction', label: 'Direction', options: DIRECTIONS },
   ].filter(Boolean);

@@ -1,7 +1,7 @@
 // Interaction search: every filter of GET /api/v1/interactions, paged by the API's cursor.
 import { h, section, fmt } from '../ui.js';
 import { get, all } from '../api.js';
-import { toolbar, reportQuery, pageHeader, CHANNELS, DIRECTIONS } from '../toolbar.js';
+import { toolbar, reportQuery, pageHeader, CHANNELS, DIRECTIONS, queueOptions } from '../toolbar.js';
 import { interactionTable } from './detail.js';
 
 const SEARCH = ['min_qa_score', 'max_qa_score', 'min_sentiment', 'max_sentiment', 'evaluated', 'language', 'disposition', 'sort'];
@@ -15,7 +15,7 @@ export async function render(ctx) {
   const tz = answer.period.tz;
   const filters = [
     { name: 'agent', label: 'Agent (id or name)', type: 'search' },
-    { name: 'queue_id', label: 'Queue', options: queues.items.filter((r) => r.queue.id).map((r) => [r.queue.id, r.queue.name ?? r.queue.id]) },
+    { name: 'queue_id', label: 'Queue', options: queueOptions(queues) },
     { name: 'channel_type', label: 'Channel', options: CHANNELS },
     { name: 'direction', label: 'Direction', options: DIRECTIONS },
     { name: 'evaluated', label: 'Evaluated', options: [['true', 'Evaluated'], ['false', 'Not evaluated']], any: 'Either' },

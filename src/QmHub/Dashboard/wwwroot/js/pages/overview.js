@@ -1,7 +1,7 @@
 // Overview: the period's figures against the previous period, trends, who moved most, recent low scores, quarantine warning.
 import { h, kpis, section, chart, dayLabel, table, num, changeCell, fmt, when, badge } from '../ui.js';
 import { get, all } from '../api.js';
-import { toolbar, reportQuery, pageHeader, withPeriod, CHANNELS, DIRECTIONS } from '../toolbar.js';
+import { toolbar, reportQuery, pageHeader, withPeriod, CHANNELS, DIRECTIONS, queueOptions } from '../toolbar.js';
 
 export async function render(ctx) {
   const q = reportQuery(ctx.params);
@@ -42,7 +42,7 @@ export async function render(ctx) {
     pageHeader('Overview', 'Quality at a glance: this period against the previous one of the same length.', period),
     toolbar(ctx, period, {
       filters: [
-        { name: 'queue_id', label: 'Queue', options: queues.items.filter((r) => r.queue.id).map((r) => [r.queue.id, r.queue.name ?? r.queue.id]) },
+        { name: 'queue_id', label: 'Queue', options: queueOptions(queues) },
         { name: 'channel_type', label: 'Channel', options: CHANNELS },
         { name: 'direction', label: 'Direction', options: DIRECTIONS },
       ],
