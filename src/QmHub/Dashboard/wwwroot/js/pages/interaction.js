@@ -46,7 +46,7 @@ export async function render(ctx) {
       { key: 'type', label: 'Type', cell: (e) => badge((e.evaluation_type ?? 'unknown').toLowerCase(), e.evaluation_type === 'MANUAL' ? 'info' : 'neutral') },
       { key: 'score', label: 'Score', num: true, cell: (e) => e.evaluation_score === undefined || e.evaluation_score === null ? '—' : `${fmt.score(e.evaluation_score)} / ${fmt.score(e.total_possible_score)}` },
       { key: 'ratio', label: 'QA score', num: true, cell: (e) => h('span', { dataset: { value: e.evaluation_score_ratio ?? '' } }, fmt.share(e.evaluation_score_ratio)) },
-      { key: 'evaluator', label: 'Evaluator', cell: (e) => e.evaluator_user_id ?? e.evaluator_info?.display_name ?? '—' },
+      { key: 'evaluator', label: 'Evaluator', cell: (e) => (e.evaluators_info ?? []).map((v) => v.display_name ?? v.evaluator_user_id).filter(Boolean).join(', ') || e.evaluator_user_id || '—' },
       { key: 'id', label: 'Evaluation id', cell: (e) => h('a', { href: apiUrl(`/evaluations/${encodeURIComponent(e.evaluation_id)}`, { account_id: e.account_id }), download: `evaluation-${e.evaluation_id}.json` }, e.evaluation_id) },
     ], evaluations, { empty: 'Not evaluated yet.', id: 'evaluations' })),
     section('Associated interactions', associated.length
