@@ -236,7 +236,16 @@ public sealed partial class FlowTests(DashboardFixture fixture)
         var firstError = items[0].GetProperty("findings").EnumerateArray().First(f => f.GetProperty("severity").GetString() == "error").GetProperty("message").GetString()!;
         Assert.Contains(firstError, await page.Locator("#events tbody tr").First.InnerTextAsync(), StringComparison.Ordinal);
         using var counts = await fixture.GetJsonAsync("/api/v1/events/counts");
-        Assert.Equal(Count(counts.RootElement.GetProperty("quarantined").GetInt64()), await page.Locator(".tab[aria-current='page'] .tab-count").InnerTextAsync());
+        var quarantined = counts.RootElement.GetProperty("quarantined").GetInt64();
+        Assert.Equal(Count(quarantined), await page.Locator(".tab[aria-current='page'] .tab-count").InnerTextAsync());
+
+        // The export holds every quarantined delivery with its errors, not just the page shown.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Export CSV" }).ClickAsync());
+        var lines = (await File.ReadAllTextAsync(await download.PathAsync())).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("id,received_at,event,kind,status,account_id,event_ts,tracking_id,secret_name,body_bytes,findings", lines[0]);
+        Assert.Equal(quarantined + 1, lines.Length);
+        Assert.All(lines.Skip(1), l => Assert.Contains(",quarantined,", l, StringComparison.Ordinal));
+        Assert.Contains(firstError, lines[1], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ export async function render(ctx) {
     counts.quarantined > 0 ? h('div', { class: 'alert alert-warning', role: 'status' },
       h('strong', null, `${fmt.count(counts.quarantined)} quarantined`), ' of ', fmt.count(counts.accepted + counts.quarantined), ' deliveries.') : null,
     h('div', { class: 'actions-row' }, tabs,
-      h('a', { class: 'btn', href: apiUrl('/events', { status, limit: '500' }), download: 'events.json' }, 'Download JSON (500 newest)')),
+      h('a', { class: 'btn', href: apiUrl('/events', { status }, { format: 'csv' }), download: '', 'data-export': true }, 'Export CSV')),
     section(status ? `${status[0].toUpperCase()}${status.slice(1)} deliveries` : 'All deliveries',
       table('Event log', [
         { key: 'id', label: 'Id', num: true, cell: (e) => String(e.id) },
