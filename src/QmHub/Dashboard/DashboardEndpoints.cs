@@ -148,7 +148,7 @@ public static partial class DashboardEndpoints
 
     /// <summary>A local path to go back to after signing in; anything else (another host, a scheme) is the overview.</summary>
     private static string SafeReturn(string? value) =>
-        value is { Length: > 0 } v && v[0] == '/' && !v.StartsWith("//", StringComparison.Ordinal) && !v.Contains('\\', StringComparison.Ordinal)
+        value is { Length: > 0 } v && v[0] == '/' && !v.StartsWith("//", StringComparison.Ordinal) && !v.Contains('\\', StringComparison.Ordinal) && !v.Any(char.IsControl)
             && !v.StartsWith("/signin", StringComparison.Ordinal) && !v.StartsWith("/signout", StringComparison.Ordinal)
             ? v
             : "/";
