@@ -98,6 +98,21 @@ public sealed partial class FlowTests(DashboardFixture fixture)
         await AssertKpisAsync(page, custom.RootElement.GetProperty("items")[0]);
         Assert.Contains("(America/New_York)", await page.Locator(".period-note").InnerTextAsync(), StringComparison.Ordinal);
 
+        // Weekly charts: as many points as the API's weekly trend, the values its values.
+        await page.GetByLabel("Charts by").SelectOptionAsync("week");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("interval=week"));
+        await page.WaitForAppAsync();
+        using (var weekly = await fixture.GetJsonAsync($"/api/v1/trends?metric=qa_score&interval=week&tz=America/New_York&from={start}&to={end}"))
+        {
+            var expected = weekly.RootElement.GetProperty("items").EnumerateArray().Select(p => p.Number("value")).ToList();
+            var plotted = await page.EvaluateAsync<double?[]>("() => Chart.getChart(document.querySelector('canvas')).data.datasets[0].data");
+            Assert.Equal(expected, plotted);
+            Assert.InRange(expected.Count, 1, 2);
+        }
+
+        Assert.Contains("per week", await page.Locator("figure.chart figcaption").First.InnerTextAsync(), StringComparison.Ordinal);
+
         // The link reproduces the view.
         var again = await context.NewPageAsync();
         await again.GotoAppAsync(page.Url);

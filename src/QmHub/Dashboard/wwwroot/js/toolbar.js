@@ -7,6 +7,14 @@ export const REPORT_FILTERS = ['account_id', 'queue_id', 'agent', 'channel_type'
 export const CHANNELS = ['AUDIO', 'VIDEO', 'WEB_CHAT', 'SMS', 'MANUAL'];
 export const DIRECTIONS = ['inbound', 'outbound'];
 
+/** The chart interval filter (the API's interval=day|week) and its words. */
+export const INTERVAL_FILTER = { name: 'interval', label: 'Charts by', options: [['week', 'Week']], any: 'Day' };
+export function intervalWords(params) {
+  return params.get('interval') === 'week'
+    ? { unit: 'Week', by: 'by week', per: 'per week', values: 'Weekly values (weeks start on Monday)' }
+    : { unit: 'Day', by: 'by day', per: 'per day', values: 'Daily values' };
+}
+
 /** The queues of a /queues answer as select options (id, name); the row of no queue left out. */
 export function queueOptions(answer) {
   return answer.items.filter((r) => r.queue.id).map((r) => [r.queue.id, r.queue.name ?? r.queue.id]);

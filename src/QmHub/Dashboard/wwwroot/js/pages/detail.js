@@ -1,7 +1,7 @@
 // One agent's or one queue's page: figures against the previous period, trends, and what lies behind them.
 import { h, kpis, section, chart, dayLabel, table, num, fmt, when, mixChart, METRICS, show, changeCell } from '../ui.js';
 import { get, all } from '../api.js';
-import { toolbar, reportQuery, pageHeader, withPeriod, CHANNELS, DIRECTIONS } from '../toolbar.js';
+import { toolbar, reportQuery, pageHeader, withPeriod, CHANNELS, DIRECTIONS, INTERVAL_FILTER, intervalWords } from '../toolbar.js';
 
 const BEHAVIOUR = ['silence_per_interaction', 'hold_per_interaction', 'crosstalk_per_interaction', 'silence_per_10min', 'hold_per_10min', 'crosstalk_per_10min', 'below_sentiment_target_share'];
 
@@ -19,19 +19,26 @@ function interactionTable(ctx, rows, tz, caption, empty) {
 
 export { interactionTable };
 
-function trendCharts(row, tz) {
+function withInterval(query, params) {
+  const q = new URLSearchParams(query);
+  if (params.get('interval') === 'week') q.set('interval', 'week');
+  return q;
+}
+
+function trendCharts(row, tz, params) {
+  const words = intervalWords(params);
   const trend = row.trend ?? [];
   const labels = trend.map((b) => dayLabel(b.start));
   return h('div', { class: 'grid-2' },
-    section('Scores by day', chart('QA score, sentiment and engagement per day', labels, [
+    section(`Scores ${words.by}`, chart(`QA score, sentiment and engagement ${words.per}`, labels, [
       { label: 'QA score (%)', data: trend.map((b) => b.qa_score_pct), format: fmt.pct },
       { label: 'Sentiment (0-100)', data: trend.map((b) => b.sentiment_avg), format: fmt.score },
       { label: 'Engagement (0-100)', data: trend.map((b) => b.engagement_avg), format: fmt.score },
-    ], { y: 'Score (%, 0-100)', max: 100, x: 'Day' }, { description: `Daily values in ${tz}.` })),
-    section('Volume by day', chart('Interactions and evaluations per day', labels, [
+    ], { y: 'Score (%, 0-100)', max: 100, x: words.unit }, { description: `${words.values} in ${tz}.` })),
+    section(`Volume ${words.by}`, chart(`Interactions and evaluations ${words.per}`, labels, [
       { label: 'Interactions', data: trend.map((b) => b.interactions), type: 'bar', format: fmt.count },
       { label: 'Evaluations', data: trend.map((b) => b.evaluations), type: 'bar', format: fmt.count },
-    ], { y: 'Count' }, { type: 'bar', description: `Daily counts in ${tz}.` })));
+    ], { y: 'Count', x: words.unit }, { type: 'bar', description: `${words.values} in ${tz}.` })));
 }
 
 function behaviourTable(row) {
@@ -54,7 +61,7 @@ function histogram(scores) {
 
 export async function renderAgent(ctx) {
   const q = reportQuery(ctx.params);
-  const row = await get(`/agents/${encodeURIComponent(ctx.id)}`, q, ctx.signal);
+  const row = await get(`/agents/${encodeURIComponent(ctx.id)}`, withInterval(q, ctx.params), ctx.signal);
   const one = { ...Object.fromEntries(q), agent: row.agent.id, account_id: row.account_id };
   const scored = await all('/interactions', { ...one, evaluated: 'true' }, ctx.signal);
   const tz = row.period.tz;
@@ -63,11 +70,11 @@ export async function renderAgent(ctx) {
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: withPeriod('/agents', ctx.params) }, 'Agents'), ' / ', name),
     pageHeader(name, row.agent.id !== name ? `Agent · user id ${row.agent.id}` : 'Agent (known by name only)', row.period),
     toolbar(ctx, row.period, {
-      filters: [{ name: 'channel_type', label: 'Channel', options: CHANNELS }, { name: 'direction', label: 'Direction', options: DIRECTIONS }],
+      filters: [{ name: 'channel_type', label: 'Channel', options: CHANNELS }, { name: 'direction', label: 'Direction', options: DIRECTIONS }, INTERVAL_FILTER],
       exportPath: '/interactions', exportQuery: new URLSearchParams(Object.entries(one).filter(([, v]) => v)), exportLabel: 'Export interactions (CSV)',
     }),
     section('This period', kpis(row, ['interactions', 'qa_score_pct', 'coverage', 'sentiment_avg', 'engagement_avg', 'handle_time_s_avg'])),
-    trendCharts(row, tz),
+    trendCharts(row, tz, ctx.params),
     h('div', { class: 'grid-2' },
       section('Score distribution', histogram(scored.items.map((r) => r.qa_score_pct).filter((v) => v !== null))),
       section('Behaviour', behaviourTable(row))),
@@ -85,7 +92,7 @@ export async function renderAgent(ctx) {
 
 export async function renderQueue(ctx) {
   const q = reportQuery(ctx.params);
-  const row = await get(`/queues/${encodeURIComponent(ctx.id)}`, q, ctx.signal);
+  const row = await get(`/queues/${encodeURIComponent(ctx.id)}`, withInterval(q, ctx.params), ctx.signal);
   const one = { ...Object.fromEntries(q), queue_id: row.queue.id, account_id: row.account_id };
   const agents = await all('/agents', one, ctx.signal);
   const tz = row.period.tz;
@@ -94,11 +101,11 @@ export async function renderQueue(ctx) {
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: withPeriod('/queues', ctx.params) }, 'Queues'), ' / ', name),
     pageHeader(name, `Queue · id ${row.queue.id}`, row.period),
     toolbar(ctx, row.period, {
-      filters: [{ name: 'channel_type', label: 'Channel', options: CHANNELS }, { name: 'direction', label: 'Direction', options: DIRECTIONS }],
+      filters: [{ name: 'channel_type', label: 'Channel', options: CHANNELS }, { name: 'direction', label: 'Direction', options: DIRECTIONS }, INTERVAL_FILTER],
       exportPath: '/interactions', exportQuery: new URLSearchParams(Object.entries(one).filter(([, v]) => v)), exportLabel: 'Export interactions (CSV)',
     }),
     section('This period', kpis(row, ['interactions', 'qa_score_pct', 'coverage', 'sentiment_avg', 'engagement_avg', 'handle_time_s_avg'])),
-    trendCharts(row, tz),
+    trendCharts(row, tz, ctx.params),
     section('Mix', h('div', { class: 'grid-3' },
       mixChart('Channel', row.mix?.channel_type), mixChart('Direction', row.mix?.direction), mixChart('Disposition', row.mix?.disposition))),
     h('div', { class: 'grid-2' },

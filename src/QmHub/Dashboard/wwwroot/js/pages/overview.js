@@ -1,11 +1,12 @@
 // Overview: the period's figures against the previous period, trends, who moved most, recent low scores, quarantine warning.
 import { h, kpis, section, chart, dayLabel, table, num, changeCell, fmt, when, badge } from '../ui.js';
 import { get, all } from '../api.js';
-import { toolbar, reportQuery, pageHeader, withPeriod, CHANNELS, DIRECTIONS, queueOptions } from '../toolbar.js';
+import { toolbar, reportQuery, pageHeader, withPeriod, CHANNELS, DIRECTIONS, queueOptions, INTERVAL_FILTER, intervalWords } from '../toolbar.js';
 
 export async function render(ctx) {
   const q = reportQuery(ctx.params);
-  const trend = (metric) => get('/trends', { ...Object.fromEntries(q), metric }, ctx.signal);
+  const trend = (metric) => get('/trends', { ...Object.fromEntries(q), metric, interval: ctx.params.get('interval') === 'week' ? 'week' : 'day' }, ctx.signal);
+  const words = intervalWords(ctx.params);
   const [summary, counts, qa, sentiment, engagement, coverage, agents, queues, low] = await Promise.all([
     get('/summary', q, ctx.signal),
     get('/events/counts', null, ctx.signal),
@@ -45,23 +46,24 @@ export async function render(ctx) {
         { name: 'queue_id', label: 'Queue', options: queueOptions(queues) },
         { name: 'channel_type', label: 'Channel', options: CHANNELS },
         { name: 'direction', label: 'Direction', options: DIRECTIONS },
+        INTERVAL_FILTER,
       ],
       exportPath: '/summary', exportQuery: q, exportLabel: 'Export CSV',
     }),
     warning,
     section('This period', kpis(row, ['interactions', 'qa_score_pct', 'coverage', 'sentiment_avg', 'engagement_avg'])),
     h('div', { class: 'grid-2' },
-      section('Scores by day',
-        chart('QA score, sentiment and engagement per day', labels, [
+      section(`Scores ${words.by}`,
+        chart(`QA score, sentiment and engagement ${words.per}`, labels, [
           { label: 'QA score (%)', data: qa.items.map((p) => p.value), format: pct },
           { label: 'Sentiment (0-100)', data: sentiment.items.map((p) => p.value), format: fmt.score },
           { label: 'Engagement (0-100)', data: engagement.items.map((p) => p.value), format: fmt.score },
-        ], { y: 'Score (%, 0-100)', max: 100 }, { description: `Daily values in ${tz}.` })),
-      section('Volume and coverage by day',
-        chart('Interactions and evaluation coverage per day', labels, [
+        ], { y: 'Score (%, 0-100)', max: 100, x: words.unit }, { description: `${words.values} in ${tz}.` })),
+      section(`Volume and coverage ${words.by}`,
+        chart(`Interactions and evaluation coverage ${words.per}`, labels, [
           { label: 'Interactions', data: qa.items.map((p) => p.interactions), type: 'bar', format: fmt.count },
           { label: 'Coverage (%)', data: coverage.items.map((p) => (p.value === null ? null : p.value * 100)), axis: 'y2', type: 'line', format: pct },
-        ], { y: 'Interactions (count)', y2: 'Coverage (%)' }, { type: 'bar', description: `Daily values in ${tz}.` }))),
+        ], { y: 'Interactions (count)', y2: 'Coverage (%)', x: words.unit }, { type: 'bar', description: `${words.values} in ${tz}.` }))),
     h('div', { class: 'grid-2' },
       section('Agents that moved most', movers(agents.items, 'agent', (r) => `/agents/${encodeURIComponent(r.agent.id)}`)),
       section('Queues that moved most', movers(queues.items.filter((r) => r.queue.id), 'queue', (r) => `/queues/${encodeURIComponent(r.queue.id)}`))),
