@@ -29,6 +29,10 @@ public static class AnalyticsApi
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Read).WithTags("Analytics")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/summary", (HttpRequest http, [AsParameters] ReportParameters p, IAnalyticsStore store, TimeProvider time, IOptions<AnalyticsOptions> o, CancellationToken ct) =>
+                ListGroupsAsync(AnalyticsGrouping.All, http, p, store, time, o.Value, ct))
+            .WithSummary("Everything under the filters as one row: the agent metrics for the period and the previous one; CSV/NDJSON export")
+            .Produces<ReportList<ReportRow>>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
         api.MapGet("/agents", (HttpRequest http, [AsParameters] ReportParameters p, IAnalyticsStore store, TimeProvider time, IOptions<AnalyticsOptions> o, CancellationToken ct) =>
                 ListGroupsAsync(AnalyticsGrouping.Agent, http, p, store, time, o.Value, ct))
             .WithSummary("Per agent (user id when an evaluation revealed it, else name): volume, handle time, sentiment, engagement, QA score, coverage, behaviour rates, and the previous period; keyset pagination; CSV/NDJSON export")

@@ -27,8 +27,11 @@ public static class RecordsApi
             .WithSummary("The newest version of an evaluation")
             .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/events", ListEventsAsync).WithTags("Event log")
-            .WithSummary("The event log, newest first, with validation findings; keyset pagination by next_cursor")
-            .Produces<Page<StoredEvent>>().ProducesProblem(StatusCodes.Status400BadRequest);
+            .WithSummary("The event log, newest first, with validation findings; keyset pagination by next_cursor; CSV/NDJSON/Parquet export of every page from the cursor on")
+            .Produces<Page<StoredEvent>>().Produces(StatusCodes.Status200OK, contentType: "text/csv").ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/events/counts", CountEventsAsync).WithTags("Event log")
+            .WithSummary("How many deliveries the event log holds, by status: {\"accepted\": N, \"quarantined\": N}")
+            .Produces<EventCounts>();
         api.MapGet("/events/{id:long}/body", GetEventBodyAsync).RequireAuthorization(Policies.Admin).WithTags("Event log")
             .WithSummary("The raw body of a delivery, exactly as received (admin)")
             .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
@@ -62,7 +65,7 @@ public static class RecordsApi
         return Single(found, "evaluation", evaluationId, account_id) ?? Results.Bytes(ToJson(found[0], null), "application/json");
     }
 
-    private static async Task<IResult> ListEventsAsync(string? status, int? limit, string? cursor, IQmStore store, CancellationToken ct)
+    private static async Task<IResult> ListEventsAsync(HttpRequest http, string? status, int? limit, string? cursor, string? format, IQmStore store, CancellationToken ct)
     {
         if (!TryParseStatus(status, out var filter))
         {
@@ -75,15 +78,64 @@ public static class RecordsApi
             return BadRequest($"limit must be between 1 and {MaxLimit}, got {take}.");
         }
 
+        if (Analytics.AnalyticsExport.Resolve(format, http) is not { } export)
+        {
+            return BadRequest($"format must be json, csv, ndjson or parquet, got '{format}'.");
+        }
+
         try
         {
-            var page = await store.ListEventsAsync(filter, cursor, take, ct);
+            var page = await store.ListEventsAsync(filter, cursor, export == Analytics.ExportFormat.Json ? take : MaxLimit, ct);
+            if (export != Analytics.ExportFormat.Json)
+            {
+                return Analytics.AnalyticsExport.Stream(export, AllEventsAsync(store, filter, page, ct), EventColumns, EventValues, ApiJsonContext.Default.StoredEvent);
+            }
+
             return Results.Json(new Page<StoredEvent>(page.Items, page.NextCursor), ApiJsonContext.Default.PageStoredEvent);
         }
         catch (FormatException ex)
         {
             return BadRequest(ex.Message);
         }
+    }
+
+    private static readonly Analytics.ExportColumn[] EventColumns =
+    [
+        Analytics.ExportColumn.Whole("id"), Analytics.ExportColumn.Text("received_at"), Analytics.ExportColumn.Text("event"), Analytics.ExportColumn.Text("kind"),
+        Analytics.ExportColumn.Text("status"), Analytics.ExportColumn.Text("account_id"), Analytics.ExportColumn.Whole("event_ts"), Analytics.ExportColumn.Text("tracking_id"),
+        Analytics.ExportColumn.Text("secret_name"), Analytics.ExportColumn.Whole("body_bytes"), Analytics.ExportColumn.Text("findings"),
+    ];
+
+    /// <summary>An event as an export row; its findings as "severity code path: message", separated by " | ".</summary>
+    private static IEnumerable<object?> EventValues(StoredEvent e) =>
+    [
+        e.Id, e.ReceivedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), e.EventName, e.Kind, e.Status, e.AccountId, e.EventTs,
+        e.TrackingId, e.SecretName, e.BodyBytes, string.Join(" | ", e.Findings.Select(f => $"{f.Severity} {f.Code} {f.Path}: {f.Message}")),
+    ];
+
+    private static async IAsyncEnumerable<StoredEvent> AllEventsAsync(
+        IQmStore store, EventStatus? filter, EventPage page, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        while (true)
+        {
+            foreach (var e in page.Items)
+            {
+                yield return e;
+            }
+
+            if (page.NextCursor is null)
+            {
+                yield break;
+            }
+
+            page = await store.ListEventsAsync(filter, page.NextCursor, MaxLimit, ct);
+        }
+    }
+
+    private static async Task<IResult> CountEventsAsync(IQmStore store, CancellationToken ct)
+    {
+        var counts = await store.CountEventsAsync(ct);
+        return Results.Json(new EventCounts(counts.GetValueOrDefault(EventStatus.Accepted), counts.GetValueOrDefault(EventStatus.Quarantined)), ApiJsonContext.Default.EventCounts);
     }
 
     private static async Task<IResult> GetEventBodyAsync(long id, IQmStore store, CancellationToken ct) =>
@@ -185,6 +237,11 @@ public sealed record Page<T>(
     [property: JsonPropertyName("items")] IReadOnlyList<T> Items,
     [property: JsonPropertyName("next_cursor")] string? NextCursor);
 
+/// <summary>GET /api/v1/events/counts: deliveries in the event log by status.</summary>
+public sealed record EventCounts(
+    [property: JsonPropertyName("accepted")] long Accepted,
+    [property: JsonPropertyName("quarantined")] long Quarantined);
+
 /// <summary>POST /api/v1/keys body.</summary>
 public sealed record CreateKeyRequest(
     [property: JsonPropertyName("name")] string? Name,
@@ -210,4 +267,6 @@ public static class Policies
 [JsonSerializable(typeof(Page<ApiKeyInfo>))]
 [JsonSerializable(typeof(CreateKeyRequest))]
 [JsonSerializable(typeof(CreatedKey))]
+[JsonSerializable(typeof(EventCounts))]
+[JsonSerializable(typeof(StoredEvent))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using QmHub.Analytics;
 using QmHub.Api;
+using QmHub.Dashboard;
 using QmHub.Ingest;
 using QmHub.Keys;
 using QmHub.Storage;
@@ -51,7 +52,7 @@ public static partial class QmHubServer
             document.Info.Description = "Zoom Quality Management events, verified and stored. Every /api/v1 route needs 'Authorization: Bearer <api key>'.";
             return Task.CompletedTask;
         }));
-        // No cookies or other protected payloads yet: keys in memory, nothing written to disk unencrypted.
+        // No protected payloads (the dashboard's cookie holds the API key itself, checked on every request): keys in memory.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddZoomWebhooks<IngestHandler>(o =>
         {
@@ -93,6 +94,7 @@ public static partial class QmHubServer
                 metrics.AckLatency.WithLabels(outcome).Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
         }));
+        app.UseDashboardAssets();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -102,6 +104,7 @@ public static partial class QmHubServer
         app.MapOpenApi().RequireAuthorization(Policies.Read);
         app.MapRecordsApi();
         app.MapAnalyticsApi();
+        app.MapDashboard();
         app.MapGet("/healthz", () => Results.Json(new HealthAnswer("alive"), HostingJsonContext.Default.HealthAnswer));
         app.MapGet("/readyz", ReadinessAsync);
         // Like health, no key: checking one needs the database, and metrics matter most while it is down.

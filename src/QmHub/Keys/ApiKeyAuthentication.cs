@@ -6,7 +6,12 @@ using QmHub.Storage.Model;
 
 namespace QmHub.Keys;
 
-/// <summary>Authenticates <c>Authorization: Bearer &lt;api key&gt;</c> against the stored key hashes.</summary>
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;api key&gt;</c> against the stored key hashes; without that header, on
+/// GET and HEAD only, the dashboard's sign-in cookie (<see cref="CookieName"/>), which carries the key itself, so the
+/// key is checked again on every request and a revocation takes effect at once on every replica. Requests that change
+/// something (key management) never authenticate by cookie, so no other site can make a browser send one.
+/// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -19,6 +24,9 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>The claim that carries the key's scope.</summary>
     public const string ScopeClaim = "scope";
 
+    /// <summary>The dashboard's sign-in cookie: HttpOnly, SameSite=Strict, holding the API key.</summary>
+    public const string CookieName = "qmhub_key";
+
     private const string FailureKey = "qmhub.auth.failure";
     private const string UnavailableKey = "qmhub.auth.unavailable";
 
@@ -26,6 +34,12 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header) && (HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method))
+            && Request.Cookies[CookieName] is { Length: > 0 } cookie)
+        {
+            return await AuthenticateKeyAsync(cookie);
+        }
+
         if (string.IsNullOrEmpty(header))
         {
             Context.Items[FailureKey] = "No API key: send 'Authorization: Bearer <api key>'. Create one with 'qmhub keys create --name NAME --scope read'.";
@@ -38,10 +52,15 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("malformed authorization header");
         }
 
+        return await AuthenticateKeyAsync(header[7..].Trim());
+    }
+
+    private async Task<AuthenticateResult> AuthenticateKeyAsync(string key)
+    {
         ApiKeyInfo? info;
         try
         {
-            info = await keys.AuthenticateAsync(header[7..].Trim(), Context.RequestAborted);
+            info = await keys.AuthenticateAsync(key, Context.RequestAborted);
         }
         catch (System.Data.Common.DbException)
         {

@@ -1,0 +1,3 @@
+import { renderAgent } from './detail.js';
+
+export const render = renderAgent;

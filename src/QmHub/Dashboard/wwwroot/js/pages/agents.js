@@ -1,0 +1,3 @@
+import { renderGroups } from './groups.js';
+
+export const render = (ctx) => renderGroups(ctx, 'agent');

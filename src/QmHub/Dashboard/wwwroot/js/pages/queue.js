@@ -1,0 +1,3 @@
+import { renderQueue } from './detail.js';
+
+export const render = renderQueue;
