@@ -38,7 +38,12 @@ internal static class PostgresAnalyticsSql
 
     private const string InteractionFactsGroup = " GROUP BY i.account_id, i.interaction_id";
 
-    private const string OrphanFacts = """
+    private const string OrphanFacts = OrphanColumns + """
+         FROM evaluations e
+        WHERE NOT EXISTS (SELECT 1 FROM interactions i WHERE i.account_id = e.account_id AND i.interaction_id = e.interaction_id)
+        """;
+
+    private const string OrphanColumns = """
         SELECT e.account_id AS account_id, e.interaction_id AS interaction_id, e.last_event_ts AS at_ms,
             coalesce(e.agent_display_name, '') AS agent_name,
             CASE WHEN e.agent_display_name IS NULL THEN coalesce(e.agent_user_id, '') ELSE '' END AS agent_user_id,
@@ -48,8 +53,6 @@ internal static class PostgresAnalyticsSql
             1 AS evaluations, CASE WHEN e.evaluation_type = 'MANUAL' THEN 1 ELSE 0 END AS evaluations_manual,
             CASE WHEN e.evaluation_type = 'AUTOMATED' THEN 1 ELSE 0 END AS evaluations_automated,
             coalesce(e.evaluation_score_ratio, 0) AS ratio_sum, (e.evaluation_score_ratio IS NOT NULL)::int AS ratio_n, 0 AS evaluated_interactions
-        FROM evaluations e
-        WHERE NOT EXISTS (SELECT 1 FROM interactions i WHERE i.account_id = e.account_id AND i.interaction_id = e.interaction_id)
         """;
 
     /// <summary>Every fact: the source of the plain GROUP BY.</summary>
@@ -71,11 +74,16 @@ internal static class PostgresAnalyticsSql
     public const string UnitFacts = "SELECT r.at_ms / 3600000 AS hour, r.account_id, r.agent_name, r.agent_user_id, r.queue_id, r.channel_type, r.direction"
         + Sums + " FROM (" + InteractionFacts + " WHERE (i.account_id, i.interaction_id) IN " + Units + InteractionFactsGroup
         + " UNION ALL " + OrphanFacts + " AND (e.account_id, e.interaction_id) IN " + Units
-        + " UNION ALL " + OrphanFacts + " AND e.interaction_id IS NULL AND (e.account_id, e.evaluation_id) IN " + OrphanUnits
+        + " UNION ALL " + OrphanColumns + OrphanUnits
         + ") r GROUP BY 1, 2, 3, 4, 5, 6, 7";
 
     private const string Units = "(SELECT * FROM unnest(@unit_accounts::text[], @unit_interactions::text[]))";
-    private const string OrphanUnits = "(SELECT * FROM unnest(@orphan_accounts::text[], @orphan_evaluations::text[]))";
+
+    // Driven by the evaluations' keys, so each is found by primary key (an evaluation without interaction has no interaction to miss).
+    private const string OrphanUnits = """
+         FROM unnest(@orphan_accounts::text[], @orphan_evaluations::text[]) AS o(account_id, evaluation_id)
+        JOIN evaluations e ON e.account_id = o.account_id AND e.evaluation_id = o.evaluation_id WHERE e.interaction_id IS NULL
+        """;
 
     /// <summary>
     /// Takes the transaction's advisory locks on the rollup units, evaluations and so on that <c>@locks</c> names, in

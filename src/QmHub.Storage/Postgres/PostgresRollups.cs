@@ -55,13 +55,16 @@ internal sealed class PostgresRollups
     {
         var plan = new PostgresRollups(rows);
 
-        // Lock the units and evaluations the batch names, then read where its evaluations point now.
+        // Lock the units and evaluations the batch names, then read where its evaluations point now and the units' facts.
         var held = plan._locks.ToList();
+        var known = plan._units.ToList();
+        Dictionary<RollupKey, MetricTotals> before;
         await using (var batch = new NpgsqlBatch(connection, tx))
         {
             batch.BatchCommands.Add(Command(PostgresAnalyticsSql.LockUnits, Texts("locks", held)));
             batch.BatchCommands.Add(Command(PostgresAnalyticsSql.CurrentInteractionsOfEvaluations,
                 Texts("evaluation_accounts", plan._evaluations.Select(e => e.Account)), Texts("evaluation_ids", plan._evaluations.Select(e => e.Evaluation))));
+            batch.BatchCommands.Add(FactsCommand(known, plan._evaluations));
             await using var reader = await batch.ExecuteReaderAsync(ct);
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -71,27 +74,25 @@ internal sealed class PostgresRollups
                     plan.AddUnit(reader.GetString(0), reader.GetString(2));
                 }
             }
+
+            await reader.NextResultAsync(ct);
+            before = await ReadFactsAsync(reader, ct);
         }
 
-        // An evaluation moving away from an interaction changes that unit too. Its lock comes after the others
-        // (a rare re-pointing; should it deadlock, PostgreSQL says so and the batch runs again).
-        var extra = plan._locks.Except(held, StringComparer.Ordinal).ToList();
-        Dictionary<RollupKey, MetricTotals> before;
-        await using (var batch = new NpgsqlBatch(connection, tx))
+        // An evaluation moving away from an interaction changes that unit too: locked after the others (a rare
+        // re-pointing; should it deadlock, PostgreSQL says so and the batch runs again), then its facts are added.
+        var moved = plan._units.Except(known).ToList();
+        if (moved.Count > 0)
         {
-            if (extra.Count > 0)
-            {
-                batch.BatchCommands.Add(Command(PostgresAnalyticsSql.LockUnits, Texts("locks", extra)));
-            }
-
-            batch.BatchCommands.Add(plan.FactsCommand());
+            await using var batch = new NpgsqlBatch(connection, tx);
+            batch.BatchCommands.Add(Command(PostgresAnalyticsSql.LockUnits, Texts("locks", plan._locks.Except(held, StringComparer.Ordinal))));
+            batch.BatchCommands.Add(FactsCommand(moved, []));
             await using var reader = await batch.ExecuteReaderAsync(ct);
-            if (extra.Count > 0)
+            await reader.NextResultAsync(ct);
+            foreach (var (key, totals) in await ReadFactsAsync(reader, ct))
             {
-                await reader.NextResultAsync(ct);
+                before[key] = before.TryGetValue(key, out var sum) ? sum.Add(totals) : totals;
             }
-
-            before = await ReadFactsAsync(reader, ct);
         }
 
         Dictionary<RollupKey, MetricTotals> after;
@@ -99,7 +100,7 @@ internal sealed class PostgresRollups
         await using (var batch = new NpgsqlBatch(connection, tx))
         {
             AddUpserts(batch, rows);
-            batch.BatchCommands.Add(plan.FactsCommand());
+            batch.BatchCommands.Add(FactsCommand(plan._units, plan._evaluations));
             await using var reader = await batch.ExecuteReaderAsync(ct);
             await ReadUpsertedAsync(reader, rows.Count, named, ct);
             after = await ReadFactsAsync(reader, ct);
@@ -174,13 +175,14 @@ internal sealed class PostgresRollups
     }
 
     /// <summary>
-    /// The facts of every unit: the interactions, and each evaluation as a unit of its own (it counts there only
-    /// while it names no interaction).
+    /// The facts of <paramref name="units"/> (interactions) and <paramref name="evaluations"/> (each a unit of its
+    /// own while it names no interaction), summed by rollup key. Disjoint sets of units give sums that add up.
     /// </summary>
-    private NpgsqlBatchCommand FactsCommand() => Command(PostgresAnalyticsSql.UnitFacts,
-        Texts("unit_accounts", _units.Select(u => u.Account)), Texts("unit_interactions", _units.Select(u => u.Interaction)),
-        Texts("orphan_accounts", _evaluations.Select(e => e.Account)), Texts("orphan_evaluations", _evaluations.Select(e => e.Evaluation)),
-        SentimentTarget());
+    private static NpgsqlBatchCommand FactsCommand(IEnumerable<(string Account, string Interaction)> units, IEnumerable<(string Account, string Evaluation)> evaluations) =>
+        Command(PostgresAnalyticsSql.UnitFacts,
+            Texts("unit_accounts", units.Select(u => u.Account)), Texts("unit_interactions", units.Select(u => u.Interaction)),
+            Texts("orphan_accounts", evaluations.Select(e => e.Account)), Texts("orphan_evaluations", evaluations.Select(e => e.Evaluation)),
+            SentimentTarget());
 
     private static string? InteractionOf(ProjectionRow row) => row.Columns.First(c => c.Name == "interaction_id").Value as string;
 

@@ -37,7 +37,7 @@ public sealed class PostgresAnalyticsRollupTests(PostgresCluster cluster) : Anal
 
     protected override Task UndoAnalyticsMigrationAsync() => Database.ScalarAsync("""
         DROP TABLE analytics_hourly, agent_identities, analytics_queues;
-        DROP INDEX interactions_by_queue_start, interactions_by_agent_start;
+        DROP INDEX interactions_by_queue_start, interactions_by_agent_start, evaluations_without_interaction;
         DELETE FROM schema_migrations WHERE version = 2;
         """);
 

@@ -58,3 +58,5 @@ CREATE TABLE analytics_hourly (
 -- Drill-downs (interaction search, queue dispositions, calibration) read the projections.
 CREATE INDEX interactions_by_queue_start ON interactions (queue_id, start_ms);
 CREATE INDEX interactions_by_agent_start ON interactions (account_id, agent_name, start_ms);
+-- The rollup unit of an evaluation that names no interaction (evaluations_by_interaction leads with account_id).
+CREATE INDEX evaluations_without_interaction ON evaluations (account_id, evaluation_id) WHERE interaction_id IS NULL;
