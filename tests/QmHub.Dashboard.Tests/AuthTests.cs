@@ -124,6 +124,20 @@ public sealed class AuthTests(DashboardFixture fixture)
         Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", setCookie, StringComparison.OrdinalIgnoreCase);
 
+        // The app shell: only with a key, never cached, scripts from the server alone; assets need no key.
+        using var shell = new HttpRequestMessage(HttpMethod.Get, "/agents?tz=UTC");
+        shell.Headers.Add("Cookie", $"qmhub_key={Uri.EscapeDataString(DashboardFixture.AdminKey)}");
+        using var shellAnswer = await http.SendAsync(shell);
+        Assert.Equal(HttpStatusCode.OK, shellAnswer.StatusCode);
+        Assert.Contains("script-src 'self'", shellAnswer.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("no-store", shellAnswer.Headers.CacheControl?.ToString());
+        using var anonymousShell = await http.GetAsync(new Uri("/agents?tz=UTC", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Found, anonymousShell.StatusCode);
+        Assert.Equal("/signin?return=%2Fagents%3Ftz%3DUTC", anonymousShell.Headers.Location?.OriginalString);
+        using var asset = await http.GetAsync(new Uri("/assets/vendor/chart.umd.min.js", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+        Assert.StartsWith("/*!\n * Chart.js v4.6.1", await asset.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
         // With the cookie alone, reading works and changing does not (key management needs the header).
         using var read = new HttpRequestMessage(HttpMethod.Get, "/api/v1/keys");
         read.Headers.Add("Cookie", $"qmhub_key={Uri.EscapeDataString(DashboardFixture.AdminKey)}");
