@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using static QmHub.Dashboard.Tests.PageHelpers;
 
 namespace QmHub.Dashboard.Tests;
 
@@ -46,7 +47,7 @@ public sealed class AuthTests(DashboardFixture fixture)
         Assert.Equal("key", await page.EvaluateAsync<string>("document.activeElement.id"));
         await page.Keyboard.TypeAsync(DashboardFixture.AdminKey);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/agents\\?from="));
+        await page.WaitForURLAsync(new Regex("/agents\\?from="), Committed);
         await page.WaitForAppAsync();
 
         var cookie = Assert.Single(await context.CookiesAsync(), c => c.Name == "qmhub_key");
@@ -68,12 +69,12 @@ public sealed class AuthTests(DashboardFixture fixture)
         var name = await page.EvaluateAsync<string>("document.activeElement.closest('#leaderboard tbody') ? document.activeElement.textContent : ''");
         Assert.NotEqual("", name);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/agents/[^?]+\\?"));
+        await page.WaitForURLAsync(new Regex("/agents/[^?]+\\?"), Committed);
         await page.WaitForAppAsync();
         Assert.Equal(name, await page.Locator("h1").InnerTextAsync());
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/signin$"));
+        await page.WaitForURLAsync(new Regex("/signin$"), Committed);
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "qmhub_key");
         await page.GotoAsync("/");
         Assert.StartsWith("/signin", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
@@ -93,7 +94,7 @@ public sealed class AuthTests(DashboardFixture fixture)
         await page.GotoAsync("/signin");
         await page.GetByLabel("API key").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/$"));
+        await page.WaitForURLAsync(new Regex("/$"), Committed);
         await page.WaitForAppAsync();
 
         (await fixture.Api.DeleteAsync(new Uri($"/api/v1/keys/{id}", UriKind.Relative))).EnsureSuccessStatusCode();
