@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using static QmHub.Dashboard.Tests.PageHelpers;
 
 namespace QmHub.Dashboard.Tests;
 
@@ -46,7 +47,7 @@ public sealed class AuthTests(DashboardFixture fixture)
         Assert.Equal("key", await page.EvaluateAsync<string>("document.activeElement.id"));
         await page.Keyboard.TypeAsync(DashboardFixture.AdminKey);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/agents\\?from="));
+        await page.WaitForURLAsync(new Regex("/agents\\?from="), Committed);
         await page.WaitForAppAsync();
 
         var cookie = Assert.Single(await context.CookiesAsync(), c => c.Name == "qmhub_key");
@@ -68,12 +69,12 @@ public sealed class AuthTests(DashboardFixture fixture)
         var name = await page.EvaluateAsync<string>("document.activeElement.closest('#leaderboard tbody') ? document.activeElement.textContent : ''");
         Assert.NotEqual("", name);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/agents/[^?]+\\?"));
+        await page.WaitForURLAsync(new Regex("/agents/[^?]+\\?"), Committed);
         await page.WaitForAppAsync();
         Assert.Equal(name, await page.Locator("h1").InnerTextAsync());
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/signin$"));
+        await page.WaitForURLAsync(new Regex("/signin$"), Committed);
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "qmhub_key");
         await page.GotoAsync("/");
         Assert.StartsWith("/signin", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
@@ -93,7 +94,7 @@ public sealed class AuthTests(DashboardFixture fixture)
         await page.GotoAsync("/signin");
         await page.GetByLabel("API key").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/$"));
+        await page.WaitForURLAsync(new Regex("/$"), Committed);
         await page.WaitForAppAsync();
 
         (await fixture.Api.DeleteAsync(new Uri($"/api/v1/keys/{id}", UriKind.Relative))).EnsureSuccessStatusCode();
@@ -123,6 +124,20 @@ public sealed class AuthTests(DashboardFixture fixture)
         var setCookie = Assert.Single(accepted.Headers.GetValues("Set-Cookie"));
         Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", setCookie, StringComparison.OrdinalIgnoreCase);
+
+        // The app shell: only with a key, never cached, scripts from the server alone; assets need no key.
+        using var shell = new HttpRequestMessage(HttpMethod.Get, "/agents?tz=UTC");
+        shell.Headers.Add("Cookie", $"qmhub_key={Uri.EscapeDataString(DashboardFixture.AdminKey)}");
+        using var shellAnswer = await http.SendAsync(shell);
+        Assert.Equal(HttpStatusCode.OK, shellAnswer.StatusCode);
+        Assert.Contains("script-src 'self'", shellAnswer.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("no-store", shellAnswer.Headers.CacheControl?.ToString());
+        using var anonymousShell = await http.GetAsync(new Uri("/agents?tz=UTC", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Found, anonymousShell.StatusCode);
+        Assert.Equal("/signin?return=%2Fagents%3Ftz%3DUTC", anonymousShell.Headers.Location?.OriginalString);
+        using var asset = await http.GetAsync(new Uri("/assets/vendor/chart.umd.min.js", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+        Assert.StartsWith("/*!\n * Chart.js v4.6.1", await asset.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // With the cookie alone, reading works and changing does not (key management needs the header).
         using var read = new HttpRequestMessage(HttpMethod.Get, "/api/v1/keys");

@@ -98,7 +98,7 @@ public sealed class DashboardFixture : IAsyncLifetime, IDisposable
             Locale = "en-US",
             TimezoneId = "UTC",
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000); // generous: CI runs the other test assemblies beside this one on 2 cores
         if (signedIn)
         {
             await context.AddCookiesAsync([new Cookie

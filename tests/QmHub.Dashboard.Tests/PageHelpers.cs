@@ -10,6 +10,9 @@ internal static class PageHelpers
 {
     private static readonly CultureInfo Us = CultureInfo.GetCultureInfo("en-US");
 
+    /// <summary>Waiting for a URL: as soon as the navigation is committed (the app's own rendering is awaited by <see cref="WaitForAppAsync"/>).</summary>
+    public static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
+
     /// <summary>Waits until the single-page app has rendered a page (not loading, a heading shown).</summary>
     public static async Task WaitForAppAsync(this IPage page)
     {

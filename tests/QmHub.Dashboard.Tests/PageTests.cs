@@ -46,7 +46,7 @@ public sealed class PageTests(DashboardFixture fixture)
 
                 // Nothing wider than the screen: a phone scrolls down, never sideways (tables become cards).
                 var overflow = await page.EvaluateAsync<string[]>(@"() => [...document.querySelectorAll('body *')]
-                    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.nav, .table-wrap'))
+                    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.nav'))
                     .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))");
                 Assert.True(overflow.Length == 0, $"{name} at {viewport}: {string.Join(", ", overflow)}");
                 await page.ScreenshotAsync(new PageScreenshotOptions { Path = DashboardFixture.ScreenshotPath($"{name}-{viewport}"), FullPage = viewport == "desktop" });

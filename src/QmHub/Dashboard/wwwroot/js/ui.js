@@ -57,7 +57,14 @@ export function change(value, kind, goodWhenUp = true) {
     : kind === 'seconds' ? fmt.seconds(abs)
     : kind === 'rate' ? two.format(abs) : count.format(abs);
   const tone = goodWhenUp === null ? 'neutral' : (value > 0) === goodWhenUp ? 'good' : 'bad';
-  return { text: `${arrow} ${amount}`, tone };
+  return { text: `${arrow} ${amount}`, tone, arrow, amount, word: value > 0 ? 'up' : 'down' };
+}
+
+/** A change as nodes: the arrow for the eye, "up"/"down" for a screen reader. */
+function changeNodes(c) {
+  return c.arrow
+    ? [h('span', { 'aria-hidden': 'true' }, `${c.arrow} `), h('span', { class: 'visually-hidden' }, `${c.word} `), c.amount]
+    : [c.text];
 }
 
 /** The metrics the pages show, with their label, unit kind and which way is good. */
@@ -83,17 +90,16 @@ export function show(metric, value) {
 }
 
 /** KPI cards for a report row: value, and its change against the previous period. */
-export function kpis(row, metrics, hint) {
+export function kpis(row, metrics) {
   return h('ul', { class: 'kpis', 'aria-label': 'Key figures' }, metrics.map((m) => {
     const def = METRICS[m];
     const c = change(row.change?.[m], def.kind, def.good);
     return h('li', { class: 'kpi', dataset: { metric: m } },
       h('span', { class: 'kpi-label' }, def.label),
       h('span', { class: 'kpi-value', dataset: { value: row[m] ?? '' } }, show(m, row[m])),
-      h('span', { class: `kpi-change tone-${c.tone}` }, c.text,
+      h('span', { class: `kpi-change tone-${c.tone}` }, changeNodes(c),
         row.previous && row.previous[m] !== null && row.previous[m] !== undefined
-          ? h('span', { class: 'kpi-prev' }, ` (was ${show(m, row.previous[m])})`) : null),
-      hint ? h('span', { class: 'visually-hidden' }, hint) : null);
+          ? h('span', { class: 'kpi-prev' }, ` (was ${show(m, row.previous[m])})`) : null));
   }));
 }
 
@@ -132,7 +138,7 @@ export function num(metric, value) {
 export function changeCell(metric, value) {
   const def = METRICS[metric];
   const c = change(value, def.kind, def.good);
-  return h('span', { class: `tone-${c.tone}`, dataset: { value: value ?? '' } }, value === null || value === undefined ? DASH : c.text);
+  return h('span', { class: `tone-${c.tone}`, dataset: { value: value ?? '' } }, value === null || value === undefined ? DASH : changeNodes(c));
 }
 
 export function emptyState(text) {
