@@ -12,11 +12,15 @@ public static class AnalyticsServices
     public static IServiceCollection AddQmHubAnalytics(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AnalyticsOptions>().Bind(configuration.GetSection("Analytics")).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IAnalyticsStore>(sp => sp.GetRequiredService<IQmStore>() switch
-        {
-            SqliteQmStore sqlite => new SqliteAnalyticsStore(sqlite.FilePath),
-            var other => throw new InvalidSettingsException([$"Db (--db): analytics are not available for {other.Description} yet; only SQLite answers them in this build."]),
-        });
+        services.AddSingleton(sp => StoreFor(sp.GetRequiredService<IQmStore>()));
         return services;
     }
+
+    /// <summary>The analytics store of the engine <paramref name="store"/> writes to.</summary>
+    /// <exception cref="InvalidSettingsException">The engine has no analytics in this build.</exception>
+    public static IAnalyticsStore StoreFor(IQmStore store) => store switch
+    {
+        SqliteQmStore sqlite => new SqliteAnalyticsStore(sqlite.FilePath),
+        _ => throw new InvalidSettingsException([$"Db (--db): analytics are not available for {store.Description} yet; only SQLite answers them in this build."]),
+    };
 }
