@@ -1,20 +1,40 @@
 using QmHub.Simulation;
 using QmHub.Storage.Analytics;
 using QmHub.Storage.Model;
-using QmHub.Storage.Sqlite;
 using QmHub.Testing;
 using QmHub.Zoom;
 using QmHub.Zoom.Models;
 
 namespace QmHub.Storage.Tests;
 
-/// <summary>The rollups kept in the ingest transaction answer what a plain GROUP BY over the projections answers.</summary>
-public sealed class AnalyticsRollupTests : IDisposable
+/// <summary>
+/// The rollups kept in the ingest transaction answer what a plain GROUP BY over the projections answers. Each
+/// engine's test class supplies a fresh database.
+/// </summary>
+public abstract class AnalyticsRollupTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 2, 0, 0, 0, TimeSpan.Zero);
-    private readonly TempDirectory _dir = new();
+    protected static readonly DateTimeOffset Start = new(2026, 11, 2, 0, 0, 0, TimeSpan.Zero);
 
-    public void Dispose() => _dir.Dispose();
+    private readonly List<IAsyncDisposable> _opened = [];
+
+    /// <summary>Opens (another) store on the test's database.</summary>
+    protected abstract IQmStore OpenStore();
+
+    /// <summary>The analytics reader of the database <paramref name="store"/> writes.</summary>
+    protected abstract IAnalyticsStore OpenAnalytics(IQmStore store);
+
+    /// <summary>Takes the database back to before the analytics migration: no rollup tables, migration 2 not applied.</summary>
+    protected abstract Task UndoAnalyticsMigrationAsync();
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var opened in Enumerable.Reverse(_opened))
+        {
+            await opened.DisposeAsync();
+        }
+    }
 
     [Theory]
     [InlineData(7)]
@@ -22,10 +42,9 @@ public sealed class AnalyticsRollupTests : IDisposable
     public async Task Rollup_answers_equal_group_by_over_projections_on_a_random_generated_data_set(int seed)
     {
         var random = new Random(seed);
-        await using var store = new SqliteQmStore(_dir.File($"rollup-{seed}.db"));
-        await store.MigrateAsync(CancellationToken.None);
+        var store = await OpenMigratedAsync();
         await LoadAsync(store, Generated(seed, random), random);
-        var analytics = new SqliteAnalyticsStore(_dir.File($"rollup-{seed}.db"));
+        var analytics = Analytics(store);
 
         await AssertSameAnswersAsync(analytics, random);
 
@@ -37,37 +56,95 @@ public sealed class AnalyticsRollupTests : IDisposable
     public async Task Analytics_migration_builds_rollups_from_projections_that_existed_before_it()
     {
         var random = new Random(3);
-        var path = _dir.File("upgrade.db");
-        await using (var before = new SqliteQmStore(path))
+        await using (var before = OpenStore())
         {
             await before.MigrateAsync(CancellationToken.None);
             await LoadAsync(before, Generated(3, random), random);
         }
 
-        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
-        {
-            await connection.OpenAsync();
-            await using var downgrade = connection.CreateCommand();
-            downgrade.CommandText = """
-                DROP TABLE analytics_hourly; DROP TABLE agent_identities; DROP TABLE analytics_queues;
-                DROP INDEX interactions_by_queue_start; DROP INDEX interactions_by_agent_start;
-                DELETE FROM schema_migrations WHERE version = 2;
-                """;
-            await downgrade.ExecuteNonQueryAsync();
-        }
+        await UndoAnalyticsMigrationAsync();
 
-        await using var store = new SqliteQmStore(path);
+        var store = Track(OpenStore());
         Assert.Equal([2], await store.MigrateAsync(CancellationToken.None));
 
-        await AssertSameAnswersAsync(new SqliteAnalyticsStore(path), random);
+        await AssertSameAnswersAsync(Analytics(store), random);
     }
+
+    [Fact]
+    public async Task Older_version_changes_nothing_and_a_newer_one_moves_the_whole_unit()
+    {
+        var store = await OpenMigratedAsync();
+        var analytics = Analytics(store);
+        var day = new AnalyticsFilter { From = Start, To = Start.AddDays(1) };
+        await AppendAsync(store, TestEvents.Interaction("i-1", eventTs: 2_000, queueId: "q-a", startTime: "2026-11-02T10:00:00Z", duration: 100));
+        await AppendAsync(store, TestEvents.Evaluation("ev-1", "i-1", eventTs: 2_000, ratio: 0.5));
+        var first = await analytics.GroupTotalsAsync(AnalyticsGrouping.Queue, day, AnalyticsSource.Rollups, KeyRange.All, 0, CancellationToken.None);
+
+        await AppendAsync(store, TestEvents.Interaction("i-1", eventTs: 1_000, queueId: "q-old", startTime: "2026-11-02T20:00:00Z", duration: 999));
+        Assert.Equal(first, await analytics.GroupTotalsAsync(AnalyticsGrouping.Queue, day, AnalyticsSource.Rollups, KeyRange.All, 0, CancellationToken.None));
+
+        await AppendAsync(store, TestEvents.Interaction("i-1", eventTs: 3_000, queueId: "q-b", startTime: "2026-11-02T11:00:00Z", duration: 200));
+        var moved = Assert.Single(await analytics.GroupTotalsAsync(AnalyticsGrouping.Queue, day, AnalyticsSource.Rollups, KeyRange.All, 0, CancellationToken.None));
+        Assert.Equal("q-b", moved.Key.Id);
+        Assert.Equal((1L, 200L, 1L, 1L), (moved.Totals.Interactions, moved.Totals.HandleSSum, moved.Totals.Evaluations, moved.Totals.EvaluatedInteractions));
+        Assert.Equal(
+            [Start.AddHours(11).ToUnixTimeMilliseconds()],
+            (await analytics.SeriesAsync(day, AnalyticsSource.Rollups, CancellationToken.None)).Select(b => b.StartMs));
+    }
+
+    [Fact]
+    public async Task Evaluation_re_pointed_to_another_interaction_changes_both_units()
+    {
+        var store = await OpenMigratedAsync();
+        var analytics = Analytics(store);
+        var day = new AnalyticsFilter { From = Start, To = Start.AddDays(1) };
+        await AppendAsync(store, TestEvents.Interaction("i-1", queueId: "q-a", startTime: "2026-11-02T10:00:00Z"));
+        await AppendAsync(store, TestEvents.Interaction("i-2", queueId: "q-b", startTime: "2026-11-02T12:00:00Z"));
+        await AppendAsync(store, TestEvents.Evaluation("ev-1", "i-1", eventTs: 1_000, ratio: 0.5));
+
+        await AppendAsync(store, TestEvents.Evaluation("ev-1", "i-2", eventTs: 2_000, ratio: 0.9));
+
+        var queues = await analytics.GroupTotalsAsync(AnalyticsGrouping.Queue, day, AnalyticsSource.Rollups, KeyRange.All, 0, CancellationToken.None);
+        Assert.Equal(["q-a", "q-b"], queues.Select(q => q.Key.Id));
+        Assert.Equal((0L, 0L), (queues[0].Totals.Evaluations, queues[0].Totals.EvaluatedInteractions));
+        Assert.Equal((1L, 1L), (queues[1].Totals.Evaluations, queues[1].Totals.EvaluatedInteractions));
+        Assert.Equal(0.9, queues[1].Totals.RatioSum, 9);
+    }
+
+    protected async Task<IQmStore> OpenMigratedAsync()
+    {
+        var store = Track(OpenStore());
+        await store.MigrateAsync(CancellationToken.None);
+        return store;
+    }
+
+    protected IAnalyticsStore Analytics(IQmStore store)
+    {
+        var analytics = OpenAnalytics(store);
+        if (analytics is IAsyncDisposable disposable)
+        {
+            _opened.Add(disposable);
+        }
+
+        return analytics;
+    }
+
+    protected T Track<T>(T store)
+        where T : IAsyncDisposable
+    {
+        _opened.Add(store);
+        return store;
+    }
+
+    private static Task<IReadOnlyList<AppendResult>> AppendAsync(IQmStore store, ZoomEvent e) =>
+        store.AppendAsync([IncomingEvent.FromBody(ZoomJson.SerializeToUtf8Bytes(e), DateTimeOffset.UtcNow)], CancellationToken.None);
 
     /// <summary>
     /// The simulator's deliveries (versions, transfers, duplicates, evaluations before interactions, out of
     /// order) plus newer versions that move interactions to another hour, queue or agent and evaluations
     /// that move to another interaction, so every maintenance path runs.
     /// </summary>
-    private static List<ZoomEvent> Generated(int seed, Random random)
+    protected static List<ZoomEvent> Generated(int seed, Random random)
     {
         var options = new SimulationOptions
         {
@@ -113,7 +190,7 @@ public sealed class AnalyticsRollupTests : IDisposable
         return events;
     }
 
-    private static async Task LoadAsync(SqliteQmStore store, List<ZoomEvent> events, Random random)
+    protected static async Task LoadAsync(IQmStore store, List<ZoomEvent> events, Random random)
     {
         var shuffled = events.OrderBy(_ => random.Next()).ToList();
         var at = DateTimeOffset.UtcNow;
@@ -124,7 +201,7 @@ public sealed class AnalyticsRollupTests : IDisposable
         }
     }
 
-    private static async Task AssertSameAnswersAsync(SqliteAnalyticsStore analytics, Random random)
+    protected static async Task AssertSameAnswersAsync(IAnalyticsStore analytics, Random random)
     {
         var filters = new List<AnalyticsFilter> { new() { From = Start.AddDays(-3), To = Start.AddDays(8) } };
         var accounts = (await analytics.GroupTotalsAsync(AnalyticsGrouping.Agent, filters[0], AnalyticsSource.Projections, KeyRange.All, 0, CancellationToken.None))

@@ -9,8 +9,8 @@ using QmHub.Zoom.Models;
 namespace QmHub.Tests;
 
 /// <summary>
-/// Every report against values computed by hand from a small crafted data set, through real Kestrel and a
-/// real SQLite file. The period is 2026-11-23..25 in America/New_York (UTC-5): [23T05:00Z, 25T05:00Z).
+/// Every report against values computed by hand from a small crafted data set, through real Kestrel, on each
+/// engine (<see cref="SqliteAnalyticsApiTests"/>, <see cref="PostgresAnalyticsApiTests"/>). The period is 2026-11-23..25 in America/New_York (UTC-5): [23T05:00Z, 25T05:00Z).
 /// </summary>
 /// <remarks>
 /// Ann Agent (user u-ann, revealed by evaluations): i-1 23T10:00Z 300 s sentiment 70 (ev-1 0.8 MANUAL, sent
@@ -21,14 +21,17 @@ namespace QmHub.Tests;
 /// period: i-6 22T15:00Z 100 s, 90. Outside: i-5 25T06:00Z. Bob Builder (name only): i-3 24T15:00Z, q-support,
 /// VIDEO, 120 s, 40. Every interaction: engagement 65, silence 2, crosstalk 1, hold 0, inbound, resolved.
 /// </remarks>
-public sealed class AnalyticsApiTests : IAsyncLifetime
+public abstract class AnalyticsApiTests : IAsyncLifetime
 {
     private const string Period = "from=2026-11-23&to=2026-11-25&tz=America/New_York";
     private RunningServer _server = null!;
 
+    /// <summary>The settings that point the server at the engine under test; null for the default, a fresh SQLite file.</summary>
+    protected abstract Task<IDictionary<string, string?>?> EngineSettingsAsync();
+
     public async Task InitializeAsync()
     {
-        _server = await RunningServer.StartAsync();
+        _server = await RunningServer.StartAsync(await EngineSettingsAsync());
         await PostAsync(TestEvents.Evaluation("ev-1", "i-1", eventTs: Ms("2026-11-22T00:00:00Z"), ratio: 0.8, type: "MANUAL"));
         await PostAsync(Interaction("i-1", "2026-11-23T10:00:00Z", 300, 70));
         await PostAsync(TestEvents.Evaluation("ev-2", "i-1", eventTs: Ms("2026-11-23T12:00:00Z"), ratio: 0.6, type: "AUTOMATED", evaluatorUserId: "u-bot"));
@@ -46,7 +49,7 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
         await PostAsync(TestEvents.Evaluation("ev-9", "i-404", eventTs: Ms("2026-11-24T12:00:00Z"), ratio: 0.7, type: "MANUAL"));
     }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public virtual async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task Agents_report_every_metric_by_resolved_identity_with_the_previous_period()
@@ -399,4 +402,30 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
 
     private static List<string?> Ids(JsonDocument json) =>
         json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("interaction_id").GetString()).ToList();
+}
+
+public sealed class SqliteAnalyticsApiTests : AnalyticsApiTests
+{
+    protected override Task<IDictionary<string, string?>?> EngineSettingsAsync() => Task.FromResult<IDictionary<string, string?>?>(null);
+}
+
+[Collection(SharedPostgres.Name)]
+public sealed class PostgresAnalyticsApiTests(PostgresCluster cluster) : AnalyticsApiTests
+{
+    private PostgresTestDatabase? _database;
+
+    protected override async Task<IDictionary<string, string?>?> EngineSettingsAsync()
+    {
+        _database = await cluster.CreateDatabaseAsync();
+        return new Dictionary<string, string?> { ["Db"] = _database.Url };
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
 }

@@ -35,9 +35,10 @@ public sealed class PostgresServeTests(PostgresCluster cluster)
         Assert.Equal(1L, await database.ScalarAsync("SELECT count(*) FROM events"));
         Assert.Contains("ready", await server.Client.GetStringAsync("/readyz"), StringComparison.Ordinal);
 
-        using var report = await server.GetAsync("/api/v1/agents");
-        Assert.Equal(HttpStatusCode.NotImplemented, report.StatusCode);
-        Assert.Contains("SQLite only", await report.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var report = await server.GetAsync("/api/v1/agents?from=2026-11-24&to=2026-11-25");
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        using var agents = JsonDocument.Parse(await report.Content.ReadAsStringAsync());
+        Assert.Equal(1, Assert.Single(agents.RootElement.GetProperty("items").EnumerateArray()).GetProperty("interactions").GetInt64());
     }
 
     [Fact]
@@ -47,7 +48,7 @@ public sealed class PostgresServeTests(PostgresCluster cluster)
         await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Db"] = database.ConnectionString });
 
         Assert.Contains("ready", await server.Client.GetStringAsync("/readyz"), StringComparison.Ordinal);
-        Assert.Equal(1L, await database.ScalarAsync("SELECT count(*) FROM schema_migrations"));
+        Assert.Equal(2L, await database.ScalarAsync("SELECT count(*) FROM schema_migrations"));
         Assert.Equal(1L, await database.ScalarAsync("SELECT count(*) FROM api_keys WHERE name = 'bootstrap'"));
     }
 

@@ -9,12 +9,13 @@ namespace QmHub.Storage.Postgres;
 /// idempotent and safe under concurrency: the event log deduplicates by body hash with
 /// <c>ON CONFLICT DO NOTHING</c>, projections keep the greatest (event_ts, event id) with a conditional upsert
 /// that PostgreSQL re-checks against the newest committed row, and migrations run under an advisory lock.
-/// A batch is one transaction and (beyond the commit) at most two round trips.
+/// The analytics rollups move with the projections in the same transaction (<see cref="PostgresRollups"/>).
 /// </summary>
 public sealed class PostgresQmStore : DbQmStore
 {
     private const int ReprojectChunk = 1000;
     private const int MaxAttempts = 8;
+    private const int AnalyticsMigrationVersion = 2;
 
     private static readonly Comparer<byte[]> KeyOrder = Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b));
 
@@ -31,11 +32,15 @@ public sealed class PostgresQmStore : DbQmStore
         }
 
         Description = PostgresConnectionString.Describe(builder);
+        ConnectionString = builder.ConnectionString;
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 
     /// <inheritdoc />
     public override string Description { get; }
+
+    /// <summary>The Npgsql connection string of the database: for the analytics reader of the same database.</summary>
+    internal string ConnectionString { get; }
 
     /// <inheritdoc />
     public override async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
@@ -61,6 +66,16 @@ public sealed class PostgresQmStore : DbQmStore
             applied.Add(migration.Version);
         }
 
+        if (applied.Contains(AnalyticsMigrationVersion))
+        {
+            // Rollups of the projections that existed before them.
+            await using var build = new NpgsqlBatch(connection, tx);
+            build.BatchCommands.Add(new NpgsqlBatchCommand(PostgresAnalyticsSql.RebuildHourly) { Parameters = { PostgresRollups.SentimentTarget() } });
+            build.BatchCommands.Add(new NpgsqlBatchCommand(PostgresAnalyticsSql.RebuildIdentities));
+            build.BatchCommands.Add(new NpgsqlBatchCommand(PostgresAnalyticsSql.RebuildQueues));
+            await build.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await tx.CommitAsync(cancellationToken);
         return applied;
     }
@@ -84,6 +99,26 @@ public sealed class PostgresQmStore : DbQmStore
             var results = await InsertEventsAsync(connection, tx, batch, order, ct);
 
             var missing = order.Where(i => results[i] is null).ToList();
+            if (missing.Count > 0)
+            {
+                await using var lookup = new NpgsqlBatch(connection, tx);
+                foreach (var i in missing)
+                {
+                    lookup.BatchCommands.Add(BatchCommand(StoreSql.FindEventByKey, Column.Of("dedup_key", batch[i].DedupKey)));
+                }
+
+                await using var reader = await lookup.ExecuteReaderAsync(ct);
+                foreach (var i in missing)
+                {
+                    if (await reader.ReadAsync(ct))
+                    {
+                        results[i] = StoreReaders.Duplicate(reader);
+                    }
+
+                    await reader.NextResultAsync(ct);
+                }
+            }
+
             var projections = new List<ProjectionRow>();
             foreach (var i in order)
             {
@@ -94,27 +129,9 @@ public sealed class PostgresQmStore : DbQmStore
                 }
             }
 
-            await using (var second = new NpgsqlBatch(connection, tx))
+            if (projections.Count > 0)
             {
-                foreach (var i in missing)
-                {
-                    second.BatchCommands.Add(BatchCommand(StoreSql.FindEventByKey, Column.Of("dedup_key", batch[i].DedupKey)));
-                }
-
-                AddProjections(second, projections);
-                if (second.BatchCommands.Count > 0)
-                {
-                    await using var reader = await second.ExecuteReaderAsync(ct);
-                    foreach (var i in missing)
-                    {
-                        if (await reader.ReadAsync(ct))
-                        {
-                            results[i] = StoreReaders.Duplicate(reader);
-                        }
-
-                        await reader.NextResultAsync(ct);
-                    }
-                }
+                await PostgresRollups.ProjectAsync(connection, tx, projections, ct);
             }
 
             await tx.CommitAsync(ct);
@@ -137,10 +154,9 @@ public sealed class PostgresQmStore : DbQmStore
         {
             await using var connection = await _dataSource.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
-            await using (var clear = Command(connection, tx, StoreSql.ClearProjections))
-            {
-                await clear.ExecuteNonQueryAsync(ct);
-            }
+            await ExecuteAsync(connection, tx, PostgresAnalyticsSql.LockExclusiveForReproject, ct, Column.Of("reproject_key", PostgresAnalyticsSql.ReprojectLockKey));
+            await ExecuteAsync(connection, tx, StoreSql.ClearProjections, ct);
+            await ExecuteAsync(connection, tx, PostgresAnalyticsSql.ClearRollups, ct);
 
             long after = 0, rowsDone = 0, rowsAccepted = 0;
             progress?.Report(new ReprojectProgress(0, total));
@@ -150,6 +166,12 @@ public sealed class PostgresQmStore : DbQmStore
                 rowsDone += chunk.Rows;
                 rowsAccepted += chunk.Accepted;
                 progress?.Report(new ReprojectProgress(rowsDone, Math.Max(total, rowsDone)));
+            }
+
+            await using (var rollups = Command(connection, tx, PostgresAnalyticsSql.RebuildHourly))
+            {
+                rollups.Parameters.Add(PostgresRollups.SentimentTarget());
+                await rollups.ExecuteNonQueryAsync(ct);
             }
 
             await tx.CommitAsync(ct);
@@ -201,12 +223,14 @@ public sealed class PostgresQmStore : DbQmStore
     {
         var results = new AppendResult?[batch.Count];
         await using var insert = new NpgsqlBatch(connection, tx);
+        insert.BatchCommands.Add(BatchCommand(PostgresAnalyticsSql.LockSharedAgainstReproject, Column.Of("reproject_key", PostgresAnalyticsSql.ReprojectLockKey)));
         foreach (var i in order)
         {
             insert.BatchCommands.Add(BatchCommand(PostgresSql.InsertEvent, StoredRows.Event(batch[i])));
         }
 
         await using var reader = await insert.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
         foreach (var i in order)
         {
             if (await reader.ReadAsync(ct))
@@ -231,34 +255,38 @@ public sealed class PostgresQmStore : DbQmStore
         }
 
         var revalidated = rows.Select(row => (Row: row, Revalidation: StoredRows.Revalidate(row))).ToList();
+        var named = new List<PostgresRollups.NamedRow>();
         await using (var write = new NpgsqlBatch(connection, tx))
         {
+            // The upserts first, so their result sets (the names their versions show) come first.
+            var upserts = PostgresRollups.AddUpserts(write, revalidated
+                .Select(r => Projection.ProjectedObjectJson(r.Revalidation.Parsed, r.Row.Body) is { } objectJson
+                    ? StoredRows.Projected(r.Revalidation.Parsed.Event, r.Row.Id, objectJson)
+                    : null)
+                .OfType<ProjectionRow>());
             foreach (var (_, revalidation) in revalidated.Where(r => r.Revalidation.Changed))
             {
                 write.BatchCommands.Add(BatchCommand(StoreSql.UpdateEventValidation, revalidation.Columns));
             }
 
-            AddProjections(write, revalidated
-                .Select(r => Projection.ProjectedObjectJson(r.Revalidation.Parsed, r.Row.Body) is { } objectJson
-                    ? StoredRows.Projected(r.Revalidation.Parsed.Event, r.Row.Id, objectJson)
-                    : null)
-                .OfType<ProjectionRow>());
             if (write.BatchCommands.Count > 0)
             {
-                await write.ExecuteNonQueryAsync(ct);
+                await using var reader = await write.ExecuteReaderAsync(ct);
+                await PostgresRollups.ReadUpsertedAsync(reader, upserts.Count, named, ct);
+            }
+        }
+
+        // Identities and queue names as live ingest records them: from every version that became the projection.
+        await using (var names = new NpgsqlBatch(connection, tx))
+        {
+            PostgresRollups.AddNames(names, named);
+            if (names.BatchCommands.Count > 0)
+            {
+                await names.ExecuteNonQueryAsync(ct);
             }
         }
 
         return new ChunkOutcome(rows.Count, rows.Count == 0 ? after : rows[^1].Id, revalidated.Count(r => r.Revalidation.Status == EventStatus.Accepted));
-    }
-
-    /// <summary>Adds the upserts in key order, the lock order every writer follows.</summary>
-    private static void AddProjections(NpgsqlBatch batch, IEnumerable<ProjectionRow> rows)
-    {
-        foreach (var row in rows.OrderBy(r => r.Table).ThenBy(r => r.AccountId, StringComparer.Ordinal).ThenBy(r => r.Id, StringComparer.Ordinal))
-        {
-            batch.BatchCommands.Add(BatchCommand(row.Table == ProjectionTable.Interactions ? StoreSql.UpsertInteraction : StoreSql.UpsertEvaluation, row.Columns));
-        }
     }
 
     /// <summary>
@@ -316,7 +344,7 @@ public sealed class PostgresQmStore : DbQmStore
     }
 
     /// <summary>Adds typed parameters: PostgreSQL then never has to guess the type of a null.</summary>
-    private static void Bind(NpgsqlParameterCollection target, IEnumerable<Column> columns)
+    internal static void Bind(NpgsqlParameterCollection target, IEnumerable<Column> columns)
     {
         foreach (var column in columns)
         {

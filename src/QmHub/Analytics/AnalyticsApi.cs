@@ -9,34 +9,11 @@ namespace QmHub.Analytics;
 /// <summary>The QA analytics reports under /api/v1: agents, queues, trends, calibration, interaction search.</summary>
 public static class AnalyticsApi
 {
-    /// <summary>
-    /// Answers 501 on the analytics routes when the engine has no analytics yet (SQLite has them), before the
-    /// route's parameters (the analytics store among them) are bound. Goes after UseAuthorization.
-    /// </summary>
-    public static IApplicationBuilder UseAnalyticsAvailability(this IApplicationBuilder app) => app.Use(async (context, next) =>
-    {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<AnalyticsRouteMarker>() is not null
-            && context.RequestServices.GetRequiredService<QmHub.Storage.IQmStore>() is not QmHub.Storage.Sqlite.SqliteQmStore)
-        {
-            await Results.Problem(statusCode: StatusCodes.Status501NotImplemented, title: "Analytics not available on this engine",
-                detail: "The analytics reports are computed on SQLite only in this version; records, events and keys work on PostgreSQL too.").ExecuteAsync(context);
-            return;
-        }
-
-        await next(context);
-    });
-
-    /// <summary>Marks the analytics routes.</summary>
-    private sealed class AnalyticsRouteMarker
-    {
-        public static readonly AnalyticsRouteMarker Instance = new();
-    }
 
     /// <summary>Maps the reports; each needs an API key.</summary>
     public static RouteGroupBuilder MapAnalyticsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Read).WithTags("Analytics")
-            .WithMetadata(AnalyticsRouteMarker.Instance)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/agents", (HttpRequest http, [AsParameters] ReportParameters p, IAnalyticsStore store, TimeProvider time, IOptions<AnalyticsOptions> o, CancellationToken ct) =>
                 ListGroupsAsync(AnalyticsGrouping.Agent, http, p, store, time, o.Value, ct))

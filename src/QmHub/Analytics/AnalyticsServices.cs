@@ -1,6 +1,7 @@
 using QmHub.Hosting;
 using QmHub.Storage;
 using QmHub.Storage.Analytics;
+using QmHub.Storage.Postgres;
 using QmHub.Storage.Sqlite;
 
 namespace QmHub.Analytics;
@@ -17,10 +18,11 @@ public static class AnalyticsServices
     }
 
     /// <summary>The analytics store of the engine <paramref name="store"/> writes to.</summary>
-    /// <exception cref="InvalidSettingsException">The engine has no analytics in this build.</exception>
+    /// <exception cref="InvalidSettingsException">The engine has no analytics.</exception>
     public static IAnalyticsStore StoreFor(IQmStore store) => store switch
     {
         SqliteQmStore sqlite => new SqliteAnalyticsStore(sqlite.FilePath),
-        _ => throw new InvalidSettingsException([$"Db (--db): analytics are not available for {store.Description} yet; only SQLite answers them in this build."]),
+        PostgresQmStore postgres => new PostgresAnalyticsStore(postgres),
+        _ => throw new InvalidSettingsException([$"Db (--db): analytics are not available for {store.Description}."]),
     };
 }

@@ -95,7 +95,6 @@ public static partial class QmHubServer
         }));
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseAnalyticsAvailability();
 
         app.MapZoomWebhooks(options.WebhookPath)
             .WithSummary("Zoom QM webhook deliveries (authenticated by x-zm-signature)")

@@ -1,0 +1,89 @@
+using System.Data.Common;
+
+namespace QmHub.Storage.Analytics;
+
+/// <summary>
+/// Reads the rows of the analytics queries, which every engine shapes alike: the column order is part of each
+/// engine's SQL, the reading is one.
+/// </summary>
+internal static class AnalyticsReaders
+{
+    /// <summary>The 20 sums of <see cref="MetricTotals"/> from column <paramref name="o"/> on; a sum over no rows (NULL) is 0.</summary>
+    public static MetricTotals Totals(DbDataReader r, int o) => new(
+        L(r, o), L(r, o + 1), L(r, o + 2), D(r, o + 3), L(r, o + 4), L(r, o + 5), D(r, o + 6), L(r, o + 7), L(r, o + 8), L(r, o + 9),
+        L(r, o + 10), L(r, o + 11), L(r, o + 12), L(r, o + 13), L(r, o + 14), L(r, o + 15), L(r, o + 16), D(r, o + 17), L(r, o + 18), L(r, o + 19));
+
+    /// <summary>A row of grouped totals: account, id, name, then the sums.</summary>
+    public static GroupTotals Group(DbDataReader r) => new(new GroupKey(r.GetString(0), r.GetString(1), NullableString(r, 2)), Totals(r, 3));
+
+    /// <summary>A time bucket: its start (Unix ms), then the sums.</summary>
+    public static BucketTotals Bucket(DbDataReader r) => new(r.GetInt64(0), Totals(r, 1));
+
+    /// <summary>A channel, direction and disposition with its interactions.</summary>
+    public static MixCount Mix(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3));
+
+    /// <summary>An evaluation with the agent it is reported under.</summary>
+    public static EvaluationFact Evaluation(DbDataReader r) => new(
+        r.GetString(0), NullableString(r, 1), r.GetString(2), NullableString(r, 3), NullableString(r, 4),
+        NullableString(r, 5), NullableDouble(r, 6), r.GetString(7), NullableString(r, 8));
+
+    /// <summary>An interaction found by a search, with the score its keyset cursor orders by.</summary>
+    public static (InteractionHit Hit, double ScoreKey) Hit(DbDataReader r) => (new InteractionHit
+    {
+        AccountId = r.GetString(0),
+        InteractionId = r.GetString(1),
+        StartTime = NullableString(r, 2),
+        AtMs = r.GetInt64(3),
+        Agent = new GroupKey(r.GetString(0), NullableString(r, 4) ?? "", NullableString(r, 5)),
+        Queue = new GroupKey(r.GetString(0), NullableString(r, 6) ?? "", NullableString(r, 7)),
+        ChannelType = NullableString(r, 8),
+        Direction = NullableString(r, 9),
+        Disposition = NullableString(r, 10),
+        PrimaryLanguage = NullableString(r, 11),
+        DurationS = NullableLong(r, 12),
+        SentimentScore = NullableDouble(r, 13),
+        EngagementScore = NullableDouble(r, 14),
+        SilenceEventCount = NullableLong(r, 15),
+        HoldEventCount = NullableLong(r, 16),
+        CrosstalkEventCount = NullableLong(r, 17),
+        Evaluations = r.GetInt64(18),
+        QaScorePct = NullableDouble(r, 19),
+    }, r.GetDouble(20));
+
+    /// <summary>A page of search hits read one beyond <paramref name="limit"/>: the page, and the cursor of the next when there is one.</summary>
+    public static InteractionPage Page(List<(InteractionHit Hit, double ScoreKey)> rows, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var items = rows.Take(limit).Select(r => r.Hit).ToList();
+        string? next = null;
+        if (rows.Count > limit)
+        {
+            var (last, score) = rows[limit - 1];
+            next = AnalyticsDefinitions.EncodeCursor(AnalyticsDefinitions.Part(score), AnalyticsDefinitions.Part(last.AtMs), last.AccountId, last.InteractionId);
+        }
+
+        return new InteractionPage(items, next);
+    }
+
+    /// <summary>Reads every row of <paramref name="reader"/> with <paramref name="read"/>.</summary>
+    public static async Task<List<T>> AllAsync<T>(DbDataReader reader, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    public static string? NullableString(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static long L(DbDataReader r, int i) => r.IsDBNull(i) ? 0 : r.GetInt64(i);
+
+    private static double D(DbDataReader r, int i) => r.IsDBNull(i) ? 0 : r.GetDouble(i);
+
+    private static long? NullableLong(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+
+    private static double? NullableDouble(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
+}
