@@ -61,7 +61,13 @@ try
 
     if (engines.Contains("postgres"))
     {
-        await Console.Error.WriteLineAsync("PostgreSQL: this build has no PostgreSQL analytics store yet; skipped.");
+        var (load, store, cleanup) = await PostgresBench.LoadAsync(options.Text("--postgres", ""), size, start, cancel.Token);
+        await using (cleanup)
+        {
+            loads.Add(load);
+            Console.WriteLine(load.Describe());
+            results.AddRange(await MeasureAsync("PostgreSQL", store, load, cancel.Token));
+        }
     }
 }
 finally
@@ -76,7 +82,8 @@ var table = ReportTimings.Table(results);
 Console.WriteLine();
 Console.WriteLine(table);
 var misses = results.Where(t => t is { Engine: "SQLite", Source: "rollups", WindowDays: 30 } && t.P99Ms >= 100).ToList();
-Console.WriteLine(misses.Count == 0
+Console.WriteLine(!results.Any(t => t.Engine == "SQLite") ? "SQLite not measured: no verdict on the 100 ms target."
+    : misses.Count == 0
     ? "Target met: every report under 100 ms at p99 for 30 days on SQLite."
     : $"Target missed on SQLite, 30 days, p99 >= 100 ms: {string.Join(", ", misses.Select(m => m.Report))}.");
 if (options.Text("--markdown", "") is { Length: > 0 } markdown)
