@@ -7,6 +7,7 @@ var root = new RootCommand("QmHub: receive, verify, store and report Zoom Qualit
     ServeCommand.Create(),
     StoreCommands.Migrate(),
     StoreCommands.Reproject(),
+    ExportCommand.Create(),
     StoreCommands.Keys(),
     SimulationCommands.Simulate(),
     SimulationCommands.Replay(),

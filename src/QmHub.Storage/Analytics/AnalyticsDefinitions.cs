@@ -23,8 +23,8 @@ public static class AnalyticsDefinitions
 
     /// <summary>
     /// Whether the rollups answer exactly: both ends on whole UTC hours, the rollups' sentiment target, and,
-    /// when the report has day or week buckets, a zone whose offsets are all whole hours. Otherwise the
-    /// report is a GROUP BY over the projections.
+    /// when the report has day or week buckets, a zone whose offsets during the period and the previous one are
+    /// all whole hours. Otherwise the report is a GROUP BY over the projections.
     /// </summary>
     public static AnalyticsSource ChooseSource(AnalyticsFilter filter, TimeZoneInfo? bucketZone)
     {
@@ -32,17 +32,25 @@ public static class AnalyticsDefinitions
         var aligned = filter.From.ToUnixTimeMilliseconds() % RollupBucketMs == 0 && filter.To.ToUnixTimeMilliseconds() % RollupBucketMs == 0;
         var previousAligned = filter.Previous().From.ToUnixTimeMilliseconds() % RollupBucketMs == 0;
         var target = filter.SentimentTarget.Equals(DefaultSentimentTarget);
-        var zone = bucketZone is null || HasWholeHourOffsets(bucketZone);
+        var zone = bucketZone is null || HasWholeHourOffsets(bucketZone, filter.Previous().From, filter.To);
         return aligned && previousAligned && target && zone ? AnalyticsSource.Rollups : AnalyticsSource.Projections;
     }
 
-    /// <summary>Whether every offset the zone has ever used is a whole number of hours.</summary>
-    public static bool HasWholeHourOffsets(TimeZoneInfo zone)
+    /// <summary>
+    /// Whether every offset the zone uses from <paramref name="from"/> to <paramref name="to"/> is a whole number of
+    /// hours. Only the rules in force then count: nearly every zone began on a local mean time such as -4:56:02 in
+    /// the 1800s, which says nothing about day boundaries of this decade.
+    /// </summary>
+    public static bool HasWholeHourOffsets(TimeZoneInfo zone, DateTimeOffset from, DateTimeOffset to)
     {
         ArgumentNullException.ThrowIfNull(zone);
         static bool Whole(TimeSpan t) => t.Ticks % TimeSpan.TicksPerHour == 0;
+        // Rule dates are calendar dates: a day's margin on each side covers any offset.
+        var first = from.UtcDateTime.Date.AddDays(-1);
+        var last = to.UtcDateTime.Date.AddDays(1);
         return Whole(zone.BaseUtcOffset)
-            && zone.GetAdjustmentRules().All(r => Whole(zone.BaseUtcOffset + r.BaseUtcOffsetDelta) && Whole(r.DaylightDelta));
+            && zone.GetAdjustmentRules().Where(r => r.DateStart <= last && r.DateEnd >= first)
+                .All(r => Whole(zone.BaseUtcOffset + r.BaseUtcOffsetDelta) && Whole(r.DaylightDelta));
     }
 
     /// <summary>Sums time buckets into local days or weeks (weeks start on Monday) of <paramref name="zone"/>, every bucket of the period listed.</summary>

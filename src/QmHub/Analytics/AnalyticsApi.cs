@@ -9,20 +9,6 @@ namespace QmHub.Analytics;
 /// <summary>The QA analytics reports under /api/v1: agents, queues, trends, calibration, interaction search.</summary>
 public static class AnalyticsApi
 {
-    private const int LowestScored = 5;
-    private const int WorstDisagreements = 10;
-
-    private static readonly Dictionary<string, Func<MetricValues, double?>> TrendMetrics = new(StringComparer.Ordinal)
-    {
-        ["qa_score"] = m => m.QaScorePct,
-        ["sentiment"] = m => m.SentimentAvg,
-        ["engagement"] = m => m.EngagementAvg,
-        ["coverage"] = m => m.Coverage,
-        ["interactions"] = m => m.Interactions,
-        ["silence_rate"] = m => m.SilencePerInteraction,
-        ["hold_rate"] = m => m.HoldPerInteraction,
-        ["crosstalk_rate"] = m => m.CrosstalkPerInteraction,
-    };
 
     /// <summary>Maps the reports; each needs an API key.</summary>
     public static RouteGroupBuilder MapAnalyticsApi(this IEndpointRouteBuilder app)
@@ -51,8 +37,8 @@ public static class AnalyticsApi
             .WithSummary("One metric (qa_score, sentiment, engagement, coverage, interactions, silence_rate, hold_rate, crosstalk_rate) per local day or week")
             .Produces<ReportList<TrendPoint>>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
         api.MapGet("/calibration", CalibrationAsync)
-            .WithSummary("Scorer agreement per scorecard on interactions evaluated twice or more, evaluator bias, and the worst disagreements")
-            .Produces<CalibrationReport>();
+            .WithSummary("Scorer agreement per scorecard on interactions evaluated twice or more, evaluator bias, and the worst disagreements; CSV/NDJSON/Parquet export as one table with a section column")
+            .Produces<CalibrationReport>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
         api.MapGet("/interactions", SearchAsync)
             .WithSummary("Interaction search: every report filter plus score ranges, evaluated, language, disposition; sort=time|score; CSV/NDJSON export")
             .Produces<ReportList<InteractionRow>>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
@@ -75,66 +61,21 @@ public static class AnalyticsApi
         GroupKey? after;
         try
         {
-            after = request.Cursor is { } cursor ? KeyOf(AnalyticsDefinitions.DecodeCursor(cursor, 2)) : null;
+            after = AnalyticsReports.GroupCursor(request.Cursor);
         }
         catch (FormatException ex)
         {
             return BadRequest(ex.Message);
         }
 
-        var source = AnalyticsDefinitions.ChooseSource(request.Filter, null);
+        var reports = new AnalyticsReports(store);
         if (format != ExportFormat.Json)
         {
-            return AnalyticsExport.Stream(format, AllGroupsAsync(store, grouping, request, source, after, ct), ReportRow.RowColumns, r => r.RowValues(), AnalyticsJsonContext.Default.ReportRow);
+            return AnalyticsExport.Stream(format, reports.AllGroupsAsync(grouping, request, after, ct), ExportTables.ReportRows);
         }
 
-        var (rows, next) = await GroupPageAsync(store, grouping, request, source, after, request.Limit, ct);
-        return Results.Json(new ReportList<ReportRow>(rows, next, request.Period(source)), AnalyticsJsonContext.Default.ReportListReportRow);
-    }
-
-    private static async IAsyncEnumerable<ReportRow> AllGroupsAsync(
-        IAnalyticsStore store, AnalyticsGrouping grouping, ReportRequest request, AnalyticsSource source, GroupKey? after,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        while (true)
-        {
-            var (rows, next) = await GroupPageAsync(store, grouping, request, source, after, ReportRequest.MaxLimit, ct);
-            foreach (var row in rows)
-            {
-                yield return row;
-            }
-
-            if (next is null)
-            {
-                yield break;
-            }
-
-            after = new GroupKey(rows[^1].AccountId, (rows[^1].Agent ?? rows[^1].Queue)?.Id ?? "", null);
-        }
-    }
-
-    private static async Task<(List<ReportRow> Rows, string? Next)> GroupPageAsync(
-        IAnalyticsStore store, AnalyticsGrouping grouping, ReportRequest request, AnalyticsSource source, GroupKey? after, int limit, CancellationToken ct)
-    {
-        var current = (await store.GroupTotalsAsync(grouping, request.Filter, source, new KeyRange(after, null), limit + 1, ct)).ToList();
-        var more = current.Count > limit;
-        if (more)
-        {
-            current.RemoveAt(current.Count - 1);
-        }
-
-        var previous = current.Count == 0 ? []
-            : (await store.GroupTotalsAsync(grouping, request.Filter.Previous(), source, new KeyRange(after, current[^1].Key), 0, ct))
-                .ToDictionary(g => (g.Key.AccountId, g.Key.Id), g => g.Totals);
-        var rows = new List<ReportRow>(current.Count);
-        foreach (var group in current)
-        {
-            var mix = grouping == AnalyticsGrouping.Queue ? await MixAsync(store, request.Filter with { AccountId = group.Key.AccountId, QueueId = group.Key.Id }, ct) : null;
-            rows.Add(Row(grouping, group, previous.GetValueOrDefault((group.Key.AccountId, group.Key.Id), MetricTotals.Zero)) with { Mix = mix });
-        }
-
-        var next = more ? AnalyticsDefinitions.EncodeCursor(current[^1].Key.AccountId, current[^1].Key.Id) : null;
-        return (rows, next);
+        var (rows, next) = await reports.GroupPageAsync(grouping, request, after, request.Limit, ct);
+        return Results.Json(new ReportList<ReportRow>(rows, next, request.Period(reports.SourceFor(request.Filter, null))), AnalyticsJsonContext.Default.ReportListReportRow);
     }
 
     private static Task<IResult> AgentAsync(string agent, [AsParameters] ReportParameters p, IAnalyticsStore store, TimeProvider time, IOptions<AnalyticsOptions> o, CancellationToken ct) =>
@@ -151,57 +92,10 @@ public static class AnalyticsApi
             return problem;
         }
 
-        var agent = grouping == AnalyticsGrouping.Agent;
-        var filter = agent ? request.Filter with { Agent = id } : request.Filter with { QueueId = id };
-        var (found, source, error) = await FindOneAsync(store, grouping, request, filter, id, agent ? "agent" : "queue", ct);
-        if (found is null)
-        {
-            return error;
-        }
-
-        var one = agent ? filter with { AccountId = found.AccountId, Agent = found.Agent?.Id ?? id } : filter with { AccountId = found.AccountId };
-        var detail = found with { Trend = await TrendAsync(store, request, one, ct), Period = request.Period(source) };
-        detail = agent ? await WithAgentPartsAsync(detail, store, one, ct) : detail with { Mix = await MixAsync(store, one, ct) };
-        return Results.Json(detail, AnalyticsJsonContext.Default.ReportRow);
-    }
-
-    private static async Task<ReportRow> WithAgentPartsAsync(ReportRow row, IAnalyticsStore store, AnalyticsFilter one, CancellationToken ct)
-    {
-        var lowest = await store.SearchInteractionsAsync(new InteractionSearch { Filter = one, Evaluated = true, Sort = InteractionSort.Score, Limit = LowestScored }, ct);
-        var scorecards = (await store.EvaluationsAsync(one, ct))
-            .GroupBy(e => e.ScorecardName).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new ScorecardRow(g.Key, g.Count(), g.Count(e => e.EvaluationType == "MANUAL"), g.Count(e => e.EvaluationType == "AUTOMATED"),
-                g.Any(e => e.Ratio is not null) ? MetricValues.Round(g.Where(e => e.Ratio is not null).Average(e => e.Ratio ?? 0) * 100) : null))
-            .ToList();
-        return row with { LowestScored = lowest.Items.Select(InteractionRow.From).ToList(), Scorecards = scorecards };
-    }
-
-    private static async Task<(ReportRow? Found, AnalyticsSource Source, IResult Error)> FindOneAsync(
-        IAnalyticsStore store, AnalyticsGrouping grouping, ReportRequest request, AnalyticsFilter filter, string id, string what, CancellationToken ct)
-    {
-        var source = AnalyticsDefinitions.ChooseSource(filter, request.Zone);
-        var current = await store.GroupTotalsAsync(grouping, filter, source, KeyRange.All, 0, ct);
-        var previous = await store.GroupTotalsAsync(grouping, filter.Previous(), source, KeyRange.All, 0, ct);
-        var keys = current.Concat(previous).Select(g => g.Key).DistinctBy(k => (k.AccountId, k.Id)).ToList();
-        // A name may also match rows of the agent's user id: prefer the exact id.
-        var exact = keys.Where(k => k.Id == id).ToList();
-        keys = exact.Count > 0 ? exact : keys;
-        if (keys.Count == 0)
-        {
-            return (null, source, Results.Problem(statusCode: 404, title: $"Unknown {what}",
-                detail: $"No {what} '{id}' has interactions or evaluations from {request.Filter.Previous().From:O} to {request.Filter.To:O} under these filters."));
-        }
-
-        if (keys.Count > 1)
-        {
-            return (null, source, Results.Problem(statusCode: 409, title: $"Ambiguous {what}",
-                detail: $"'{id}' names {keys.Count} {what}s ({string.Join(", ", keys.Select(k => $"{k.AccountId}/{k.Id}"))}); add ?account_id= or use the id."));
-        }
-
-        var key = keys[0];
-        var totals = current.FirstOrDefault(g => g.Key.AccountId == key.AccountId && g.Key.Id == key.Id) ?? new GroupTotals(key, MetricTotals.Zero);
-        var before = previous.FirstOrDefault(g => g.Key.AccountId == key.AccountId && g.Key.Id == key.Id)?.Totals ?? MetricTotals.Zero;
-        return (Row(grouping, totals, before), source, Results.Empty);
+        var answer = await new AnalyticsReports(store).DetailAsync(grouping, request, id, ct);
+        return answer.Row is { } row
+            ? Results.Json(row, AnalyticsJsonContext.Default.ReportRow)
+            : Results.Problem(statusCode: answer.Status, title: answer.Title, detail: answer.Detail);
     }
 
     private static async Task<IResult> TrendsAsync(HttpRequest http, string? metric, [AsParameters] ReportParameters p, IAnalyticsStore store, TimeProvider time, IOptions<AnalyticsOptions> o, CancellationToken ct)
@@ -211,9 +105,9 @@ public static class AnalyticsApi
             return problem;
         }
 
-        if (metric is null || !TrendMetrics.TryGetValue(metric, out var select))
+        if (metric is null || !AnalyticsReports.TrendMetrics.TryGetValue(metric, out var select))
         {
-            return BadRequest($"metric must be one of {string.Join(", ", TrendMetrics.Keys)}, got '{metric}'.");
+            return BadRequest(MetricProblem(metric));
         }
 
         if (AnalyticsExport.Resolve(p.Format, http) is not { } format)
@@ -221,24 +115,29 @@ public static class AnalyticsApi
             return FormatProblem(p.Format);
         }
 
-        var points = (await TrendAsync(store, request, request.Filter, ct))
-            .Select(b => new TrendPoint(b.Start, select(b), b.Interactions, b.Evaluations)).ToList();
+        var reports = new AnalyticsReports(store);
+        var points = await reports.TrendPointsAsync(request, select, ct);
         return format == ExportFormat.Json
-            ? Results.Json(new ReportList<TrendPoint>(points, null, request.Period(AnalyticsDefinitions.ChooseSource(request.Filter, request.Zone))), AnalyticsJsonContext.Default.ReportListTrendPoint)
-            : AnalyticsExport.Stream(format, points.ToAsyncEnumerable(), [ExportColumn.Text("start"), ExportColumn.Real("value"), ExportColumn.Whole("interactions"), ExportColumn.Whole("evaluations")],
-                t => [t.Start, t.Value, t.Interactions, t.Evaluations], AnalyticsJsonContext.Default.TrendPoint);
+            ? Results.Json(new ReportList<TrendPoint>(points, null, request.Period(reports.SourceFor(request.Filter, request.Zone))), AnalyticsJsonContext.Default.ReportListTrendPoint)
+            : AnalyticsExport.Stream(format, points.ToAsyncEnumerable(), ExportTables.TrendPoints);
     }
 
-    private static async Task<IResult> CalibrationAsync([AsParameters] ReportParameters p, IAnalyticsStore store, TimeProvider time, IOptions<AnalyticsOptions> o, CancellationToken ct)
+    private static async Task<IResult> CalibrationAsync(HttpRequest http, [AsParameters] ReportParameters p, IAnalyticsStore store, TimeProvider time, IOptions<AnalyticsOptions> o, CancellationToken ct)
     {
         if (Parse(p, time, o.Value, out var request) is { } problem)
         {
             return problem;
         }
 
-        var evaluations = await store.EvaluationsAsync(request.Filter, ct);
-        var report = Calibration.Compute(evaluations, WorstDisagreements, request.Period(AnalyticsSource.Projections));
-        return Results.Json(report, AnalyticsJsonContext.Default.CalibrationReport);
+        if (AnalyticsExport.Resolve(p.Format, http) is not { } format)
+        {
+            return FormatProblem(p.Format);
+        }
+
+        var report = await new AnalyticsReports(store).CalibrationAsync(request, ct);
+        return format == ExportFormat.Json
+            ? Results.Json(report, AnalyticsJsonContext.Default.CalibrationReport)
+            : AnalyticsExport.Stream(format, CalibrationRow.Of(report).ToAsyncEnumerable(), ExportTables.CalibrationRows);
     }
 
     private static async Task<IResult> SearchAsync(
@@ -249,9 +148,9 @@ public static class AnalyticsApi
             return problem;
         }
 
-        if (s.Sort is not (null or "time" or "score"))
+        if (s.Problem() is { } invalid)
         {
-            return BadRequest($"sort must be 'time' or 'score', got '{s.Sort}'.");
+            return BadRequest(invalid);
         }
 
         if (AnalyticsExport.Resolve(p.Format, http) is not { } format)
@@ -259,26 +158,14 @@ public static class AnalyticsApi
             return FormatProblem(p.Format);
         }
 
-        var search = new InteractionSearch
-        {
-            Filter = request.Filter,
-            MinQaScorePct = s.MinQaScore,
-            MaxQaScorePct = s.MaxQaScore,
-            MinSentiment = s.MinSentiment,
-            MaxSentiment = s.MaxSentiment,
-            Evaluated = s.Evaluated,
-            Language = string.IsNullOrEmpty(s.Language) ? null : s.Language,
-            Disposition = string.IsNullOrEmpty(s.Disposition) ? null : s.Disposition,
-            Sort = s.Sort == "score" ? InteractionSort.Score : InteractionSort.Time,
-            Cursor = request.Cursor,
-            Limit = format == ExportFormat.Json ? request.Limit : ReportRequest.MaxLimit,
-        };
+        var search = s.ToSearch(request, format == ExportFormat.Json ? request.Limit : ReportRequest.MaxLimit);
+        var reports = new AnalyticsReports(store);
         try
         {
-            var page = await store.SearchInteractionsAsync(search, ct);
+            var page = await reports.SearchAsync(search, ct);
             if (format != ExportFormat.Json)
             {
-                return AnalyticsExport.Stream(format, AllInteractionsAsync(store, search, page, ct), InteractionRow.Columns, r => r.Values(), AnalyticsJsonContext.Default.InteractionRow);
+                return AnalyticsExport.Stream(format, reports.AllInteractionsAsync(search, page, ct), ExportTables.Interactions);
             }
 
             return Results.Json(new ReportList<InteractionRow>(page.Items.Select(InteractionRow.From).ToList(), page.NextCursor, request.Period(AnalyticsSource.Projections)),
@@ -290,62 +177,13 @@ public static class AnalyticsApi
         }
     }
 
-    private static async IAsyncEnumerable<InteractionRow> AllInteractionsAsync(
-        IAnalyticsStore store, InteractionSearch search, InteractionPage page, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        while (true)
-        {
-            foreach (var hit in page.Items)
-            {
-                yield return InteractionRow.From(hit);
-            }
-
-            if (page.NextCursor is null)
-            {
-                yield break;
-            }
-
-            page = await store.SearchInteractionsAsync(search with { Cursor = page.NextCursor }, ct);
-        }
-    }
-
-    private static async Task<IReadOnlyList<TrendBucket>> TrendAsync(IAnalyticsStore store, ReportRequest request, AnalyticsFilter filter, CancellationToken ct)
-    {
-        var buckets = await store.SeriesAsync(filter, AnalyticsDefinitions.ChooseSource(filter, request.Zone), ct);
-        return AnalyticsDefinitions.Fold(buckets, request.Zone, request.Weekly, filter.From, filter.To)
-            .Select(b => new TrendBucket(MetricValues.From(b.Totals)) { Start = b.Start })
-            .ToList();
-    }
-
-    private static async Task<QueueMix> MixAsync(IAnalyticsStore store, AnalyticsFilter filter, CancellationToken ct)
-    {
-        var mix = await store.MixAsync(filter, ct);
-        static IReadOnlyDictionary<string, long> By(IEnumerable<MixCount> rows, Func<MixCount, string> key) =>
-            rows.GroupBy(r => key(r) is { Length: > 0 } k ? k : "unknown").OrderBy(g => g.Key, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Sum(r => r.Interactions), StringComparer.Ordinal);
-        return new QueueMix(By(mix, m => m.ChannelType), By(mix, m => m.Direction), By(mix, m => m.Disposition));
-    }
-
-    private static ReportRow Row(AnalyticsGrouping grouping, GroupTotals group, MetricTotals previous)
-    {
-        var now = MetricValues.From(group.Totals);
-        var before = MetricValues.From(previous);
-        return new(now)
-        {
-            AccountId = group.Key.AccountId,
-            Agent = grouping == AnalyticsGrouping.Agent ? Named.From(group.Key) : null,
-            Queue = grouping == AnalyticsGrouping.Queue ? Named.From(group.Key) : null,
-            Previous = before,
-            Change = MetricValues.Difference(now, before),
-        };
-    }
-
-    private static GroupKey KeyOf(string[] parts) => new(parts[0], parts[1], null);
+    /// <summary>The message for a metric that is missing or unknown.</summary>
+    internal static string MetricProblem(string? metric) => $"metric must be one of {string.Join(", ", AnalyticsReports.TrendMetrics.Keys)}, got '{metric}'.";
 
     private static IResult? Parse(ReportParameters p, TimeProvider time, AnalyticsOptions options, out ReportRequest request) =>
         ReportRequest.TryParse(p, time.GetUtcNow(), options.SentimentTarget, out request, out var error) ? null : BadRequest(error);
 
-    private static IResult FormatProblem(string? format) => BadRequest($"format must be json, csv or ndjson, got '{format}'.");
+    private static IResult FormatProblem(string? format) => BadRequest(AnalyticsExport.FormatProblem(format));
 
     private static IResult BadRequest(string detail) => Results.Problem(statusCode: 400, title: "Bad request", detail: detail);
 }
@@ -369,6 +207,29 @@ public sealed class SearchParameters
 
     /// <summary>time (newest first, default) or score (lowest QA score first).</summary>
     [FromQuery(Name = "sort")] public string? Sort { get; init; }
+
+    /// <summary>What is wrong with these parameters, or null.</summary>
+    public string? Problem() => Sort is null or "time" or "score" ? null : $"sort must be 'time' or 'score', got '{Sort}'.";
+
+    /// <summary>The search these parameters ask for over <paramref name="request"/>, <paramref name="limit"/> rows a page.</summary>
+    public InteractionSearch ToSearch(ReportRequest request, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new InteractionSearch
+        {
+            Filter = request.Filter,
+            MinQaScorePct = MinQaScore,
+            MaxQaScorePct = MaxQaScore,
+            MinSentiment = MinSentiment,
+            MaxSentiment = MaxSentiment,
+            Evaluated = Evaluated,
+            Language = string.IsNullOrEmpty(Language) ? null : Language,
+            Disposition = string.IsNullOrEmpty(Disposition) ? null : Disposition,
+            Sort = Sort == "score" ? InteractionSort.Score : InteractionSort.Time,
+            Cursor = request.Cursor,
+            Limit = limit,
+        };
+    }
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
@@ -379,4 +240,5 @@ public sealed class SearchParameters
 [JsonSerializable(typeof(InteractionRow))]
 [JsonSerializable(typeof(TrendPoint))]
 [JsonSerializable(typeof(CalibrationReport))]
+[JsonSerializable(typeof(CalibrationRow))]
 internal sealed partial class AnalyticsJsonContext : JsonSerializerContext;

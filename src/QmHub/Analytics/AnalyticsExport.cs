@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CsvHelper;
@@ -36,6 +37,9 @@ public sealed record ExportColumn(string Name, Type Type)
     public static ExportColumn Real(string name) => new(name, typeof(double));
 }
 
+/// <summary>What an export of rows of <typeparamref name="T"/> holds: its columns, each row's values in their order, and its NDJSON form.</summary>
+public sealed record ExportTable<T>(IReadOnlyList<ExportColumn> Columns, Func<T, IEnumerable<object?>> Values, JsonTypeInfo<T> Json);
+
 /// <summary>Streams every row of a list as CSV, NDJSON or Parquet: rows are written as pages arrive, never gathered whole in memory.</summary>
 public static class AnalyticsExport
 {
@@ -65,19 +69,41 @@ public static class AnalyticsExport
             : ExportFormat.Json;
     }
 
-    /// <summary>Writes <paramref name="rows"/> as the response body in <paramref name="format"/> (CSV, NDJSON or Parquet).</summary>
-    public static IResult Stream<T>(ExportFormat format, IAsyncEnumerable<T> rows, IReadOnlyList<ExportColumn> columns, Func<T, IEnumerable<object?>> values, JsonTypeInfo<T> json)
+    /// <summary>The message for a format we do not write.</summary>
+    public static string FormatProblem(string? format) => $"format must be json, csv, ndjson or parquet, got '{format}'.";
+
+    /// <summary>The content type of a response in <paramref name="format"/>.</summary>
+    public static string ContentType(ExportFormat format) => format switch
     {
+        ExportFormat.Csv => "text/csv; charset=utf-8",
+        ExportFormat.Parquet => "application/vnd.apache.parquet",
+        ExportFormat.Ndjson => "application/x-ndjson",
+        _ => "application/json",
+    };
+
+    /// <summary>Writes <paramref name="rows"/> as the response body in <paramref name="format"/> (CSV, NDJSON or Parquet).</summary>
+    public static IResult Stream<T>(ExportFormat format, IAsyncEnumerable<T> rows, ExportTable<T> table) =>
+        Results.Stream(body => WriteAsync(body, format, rows, table, CancellationToken.None), ContentType(format));
+
+    /// <summary>
+    /// Writes <paramref name="rows"/> to <paramref name="output"/> in <paramref name="format"/> (CSV, NDJSON or Parquet) as they
+    /// arrive: the one writer of the HTTP exports and of <c>qmhub export</c>.
+    /// </summary>
+    public static Task WriteAsync<T>(Stream output, ExportFormat format, IAsyncEnumerable<T> rows, ExportTable<T> table, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(table);
         return format switch
         {
-            ExportFormat.Csv => Results.Stream(body => WriteCsvAsync(body, rows, columns, values), "text/csv; charset=utf-8"),
-            ExportFormat.Parquet => Results.Stream(body => WriteParquetAsync(body, rows, columns, values), "application/vnd.apache.parquet"),
-            _ => Results.Stream(body => WriteNdjsonAsync(body, rows, json), "application/x-ndjson"),
+            ExportFormat.Csv => WriteCsvAsync(output, rows.WithCancellation(ct), table.Columns, table.Values),
+            ExportFormat.Parquet => WriteParquetAsync(output, rows.WithCancellation(ct), table.Columns, table.Values),
+            ExportFormat.Ndjson => WriteNdjsonAsync(output, rows.WithCancellation(ct), table.Json),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "JSON is one page, not an export."),
         };
     }
 
-    private static async Task WriteCsvAsync<T>(Stream body, IAsyncEnumerable<T> rows, IReadOnlyList<ExportColumn> columns, Func<T, IEnumerable<object?>> values)
+    private static async Task WriteCsvAsync<T>(Stream body, ConfiguredCancelableAsyncEnumerable<T> rows, IReadOnlyList<ExportColumn> columns, Func<T, IEnumerable<object?>> values)
     {
         // Records go out through async flushes only: Kestrel refuses synchronous writes to a response.
         await using var csv = CsvWriter.Create(body, null, leaveOpen: true);
@@ -90,7 +116,7 @@ public static class AnalyticsExport
         await csv.FlushAsync();
     }
 
-    private static async Task WriteNdjsonAsync<T>(Stream body, IAsyncEnumerable<T> rows, JsonTypeInfo<T> json)
+    private static async Task WriteNdjsonAsync<T>(Stream body, ConfiguredCancelableAsyncEnumerable<T> rows, JsonTypeInfo<T> json)
     {
         await foreach (var row in rows)
         {
@@ -101,7 +127,7 @@ public static class AnalyticsExport
         await body.FlushAsync();
     }
 
-    private static async Task WriteParquetAsync<T>(Stream body, IAsyncEnumerable<T> rows, IReadOnlyList<ExportColumn> columns, Func<T, IEnumerable<object?>> values)
+    private static async Task WriteParquetAsync<T>(Stream body, ConfiguredCancelableAsyncEnumerable<T> rows, IReadOnlyList<ExportColumn> columns, Func<T, IEnumerable<object?>> values)
     {
         var fields = columns.Select(c => new DataField(c.Name, c.Type, isNullable: true)).ToArray();
         // Parquet wants a stream with a position and writes synchronously: each row group is encoded into this

@@ -13,12 +13,16 @@ public static class AnalyticsServices
     public static IServiceCollection AddQmHubAnalytics(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AnalyticsOptions>().Bind(configuration.GetSection("Analytics")).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IAnalyticsStore>(sp => sp.GetRequiredService<IQmStore>() switch
-        {
-            SqliteQmStore sqlite => new SqliteAnalyticsStore(sqlite.FilePath),
-            PostgresQmStore postgres => new PostgresAnalyticsStore(postgres),
-            var other => throw new InvalidSettingsException([$"Db (--db): analytics are not available for {other.Description}."]),
-        });
+        services.AddSingleton(sp => StoreFor(sp.GetRequiredService<IQmStore>()));
         return services;
     }
+
+    /// <summary>The analytics store of the engine <paramref name="store"/> writes to.</summary>
+    /// <exception cref="InvalidSettingsException">The engine has no analytics.</exception>
+    public static IAnalyticsStore StoreFor(IQmStore store) => store switch
+    {
+        SqliteQmStore sqlite => new SqliteAnalyticsStore(sqlite.FilePath),
+        PostgresQmStore postgres => new PostgresAnalyticsStore(postgres),
+        _ => throw new InvalidSettingsException([$"Db (--db): analytics are not available for {store.Description}."]),
+    };
 }

@@ -104,7 +104,8 @@ internal static class StoreCommands
         return keys;
     }
 
-    private static async Task<IQmStore> OpenAsync(ParseResult result, Option<string?> db, CancellationToken ct)
+    /// <summary>Opens the configured store (flags, QMHUB_* variables, appsettings.json) and applies pending migrations.</summary>
+    internal static async Task<IQmStore> OpenAsync(ParseResult result, Option<string?> db, CancellationToken ct)
     {
         var configuration = QmHubConfiguration.Build(CommonOptions.Flags(result, ("Db", db)));
         var options = QmHubConfiguration.BindOptions(configuration, requireSecrets: false);
