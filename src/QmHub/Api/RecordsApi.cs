@@ -88,7 +88,7 @@ public static class RecordsApi
             var page = await store.ListEventsAsync(filter, cursor, export == Analytics.ExportFormat.Json ? take : MaxLimit, ct);
             if (export != Analytics.ExportFormat.Json)
             {
-                return Analytics.AnalyticsExport.Stream(export, AllEventsAsync(store, filter, page, ct), EventColumns, EventValues, ApiJsonContext.Default.StoredEvent);
+                return Analytics.AnalyticsExport.Stream(export, AllEventsAsync(store, filter, page, ct), EventTable);
             }
 
             return Results.Json(new Page<StoredEvent>(page.Items, page.NextCursor), ApiJsonContext.Default.PageStoredEvent);
@@ -105,6 +105,8 @@ public static class RecordsApi
         Analytics.ExportColumn.Text("status"), Analytics.ExportColumn.Text("account_id"), Analytics.ExportColumn.Whole("event_ts"), Analytics.ExportColumn.Text("tracking_id"),
         Analytics.ExportColumn.Text("secret_name"), Analytics.ExportColumn.Whole("body_bytes"), Analytics.ExportColumn.Text("findings"),
     ];
+
+    private static readonly Analytics.ExportTable<StoredEvent> EventTable = new(EventColumns, EventValues, ApiJsonContext.Default.StoredEvent);
 
     /// <summary>An event as an export row; its findings as "severity code path: message", separated by " | ".</summary>
     private static IEnumerable<object?> EventValues(StoredEvent e) =>
