@@ -39,12 +39,14 @@ internal static class PageHelpers
 
     public static string Pct(double? v) => v is { } x ? One(x) + "%" : "—";
 
-    public static string Share(double? v) => v is { } x ? One((double)((decimal)x * 100)) + "%" : "—";
+    public static string Share(double? v) => v is { } x ? One(x * 100) + "%" : "—";
 
     public static string Score(double? v) => v is { } x ? One(x) : "—";
 
     /// <summary>One decimal as the browser's Intl.NumberFormat writes it: the shortest decimal form of the number, halves away from zero.</summary>
-    private static string One(double x) => Math.Round((decimal)x, 1, MidpointRounding.AwayFromZero).ToString("N1", Us);
+    private static string One(double x) =>
+        Math.Round(decimal.Parse(x.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture), 1, MidpointRounding.AwayFromZero)
+            .ToString("N1", Us);
 
     public static string Count(long v) => v.ToString("N0", Us);
 
