@@ -119,9 +119,19 @@ public sealed class DashboardFixture : IAsyncLifetime, IDisposable
         return JsonDocument.Parse(body);
     }
 
-    /// <summary>The repository's docs/screenshots folder.</summary>
+    /// <summary>
+    /// Where a screenshot goes: the repository's docs/screenshots folder when QMHUB_UPDATE_SCREENSHOTS=1 (how the committed
+    /// ones are refreshed), else a screenshots folder beside the test binaries, so that a plain test run leaves the checkout clean.
+    /// </summary>
     public static string ScreenshotPath(string name)
     {
+        if (Environment.GetEnvironmentVariable("QMHUB_UPDATE_SCREENSHOTS") != "1")
+        {
+            var local = Path.Combine(AppContext.BaseDirectory, "screenshots");
+            Directory.CreateDirectory(local);
+            return Path.Combine(local, name + ".png");
+        }
+
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "QmHub.slnx")))
         {
