@@ -281,6 +281,27 @@ public sealed partial class FlowTests(DashboardFixture fixture)
         Assert.Contains("format=csv", download.Url, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Calibration_exports_its_report_as_csv()
+    {
+        using var report = await fixture.GetJsonAsync($"/api/v1/calibration?{fixture.Period}");
+        using var csv = await fixture.Api.GetAsync($"/api/v1/calibration?{fixture.Period}&format=csv");
+        var expected = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        await using var context = await fixture.ContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAppAsync($"/calibration?{fixture.Period}");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Export CSV" }).ClickAsync());
+        Assert.Null(await download.FailureAsync());
+        var lines = (await File.ReadAllTextAsync(await download.PathAsync())).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("section,scorecard_name,evaluator_user_id,", lines[0], StringComparison.Ordinal);
+        Assert.Equal(expected, lines);
+        var scorecards = report.RootElement.GetProperty("scorecards").GetArrayLength();
+        var evaluators = report.RootElement.GetProperty("evaluators").GetArrayLength();
+        Assert.Equal(scorecards, lines.Count(l => l.StartsWith("scorecard,", StringComparison.Ordinal)));
+        Assert.Equal(evaluators, lines.Count(l => l.StartsWith("evaluator,", StringComparison.Ordinal)));
+        Assert.True(scorecards > 0, "the simulated data has calibrated scorecards");
+    }
+
     private static async Task AssertKpisAsync(IPage page, JsonElement row)
     {
         foreach (var (metric, format) in new (string, Func<double?, string>)[]

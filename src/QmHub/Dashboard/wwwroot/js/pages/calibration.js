@@ -1,6 +1,6 @@
 // Calibration: do scorers agree? Scorecards by disagreement, evaluators by bias, manual against automated.
 import { h, section, table, fmt, badge } from '../ui.js';
-import { get, all, apiUrl } from '../api.js';
+import { get, all } from '../api.js';
 import { toolbar, reportQuery, pageHeader, withPeriod, CHANNELS, DIRECTIONS, queueOptions } from '../toolbar.js';
 
 export async function render(ctx) {
@@ -19,10 +19,8 @@ export async function render(ctx) {
         { name: 'channel_type', label: 'Channel', options: CHANNELS },
         { name: 'direction', label: 'Direction', options: DIRECTIONS },
       ],
-      exportPath: null,
+      exportPath: '/calibration', exportQuery: q,
     }),
-    h('p', { class: 'muted small' }, 'The API exports this report as JSON only: ',
-      h('a', { href: apiUrl('/calibration', q), download: 'calibration.json' }, 'download calibration.json'), '.'),
     section('Scorecards by disagreement', table('Scorecards by disagreement', [
       { key: 'scorecard', label: 'Scorecard', cell: (s) => s.scorecard_name ?? 'Unnamed' },
       { key: 'interactions', label: 'Calibrated interactions', num: true, cell: (s) => fmt.count(s.interactions) },
