@@ -141,6 +141,7 @@ public sealed class SimulationCliTests
         Assert.True(run.ExitCode == 0, run.Describe());
         var key = run.Stdout.Split('\n').Single(l => l.TrimStart().StartsWith("API key:", StringComparison.Ordinal)).Split(':')[1].Trim();
         Assert.StartsWith("qmh_", key, StringComparison.Ordinal);
+        Assert.Contains($"Dashboard:  http://127.0.0.1:{port}/ ", run.Stdout, StringComparison.Ordinal);
         Assert.True(await ServeTests.CountAsync(dir.File("demo.db"), "SELECT count(*) FROM interactions") > 100);
         Assert.True(await ServeTests.CountAsync(dir.File("demo.db"), "SELECT count(*) FROM evaluations") > 50);
         Assert.Equal(1, await ServeTests.CountAsync(dir.File("demo.db"), "SELECT count(*) FROM api_keys WHERE scope = 'admin'"));

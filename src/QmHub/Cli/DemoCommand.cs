@@ -62,6 +62,7 @@ internal static class DemoCommand
             AnsiConsole.WriteLine();
             AnsiConsole.MarkupLine("[bold green]QmHub is running with demo data.[/] The admin API key below is printed once; only its hash is stored.");
             // Plain writes: these lines are copied into a shell and must not be wrapped.
+            Console.WriteLine($"  Dashboard:  {baseUrl}/ (sign in with the API key below)");
             Console.WriteLine($"  API key:    {adminKey}");
             Console.WriteLine($"  Agents:     curl -H 'Authorization: Bearer {adminKey}' '{baseUrl}/api/v1/agents?limit=5'");
             Console.WriteLine($"  Events:     curl -H 'Authorization: Bearer {adminKey}' '{baseUrl}/api/v1/events?limit=5'");
