@@ -173,6 +173,19 @@ public sealed class PostgresQmStoreTests(PostgresCluster cluster) : StoreContrac
     }
 
     [Fact]
+    public async Task Store_connections_plan_every_execution_for_its_own_parameters_and_keep_the_callers_options()
+    {
+        // A generic plan of the rollup statements read the whole interactions table once per batch (ingest slowed as it grew).
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(Database.ConnectionString) { Options = "-c statement_timeout=12345" };
+        await using var store = new PostgresQmStore(builder.ConnectionString);
+        await using var connection = new Npgsql.NpgsqlConnection(store.ConnectionString);
+        await connection.OpenAsync();
+        await using var show = new Npgsql.NpgsqlCommand("SELECT current_setting('plan_cache_mode') || ' ' || current_setting('statement_timeout')", connection);
+
+        Assert.Equal("force_custom_plan 12345ms", await show.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task Bodies_and_key_hashes_are_bytea_and_timestamps_bigint()
     {
         var types = await Database.ScalarAsync("""
