@@ -27,13 +27,7 @@ public sealed class PostgresAnalyticsStore : IAnalyticsStore, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(keys);
-        var rollups = source == AnalyticsSource.Rollups;
-        var sql = grouping switch
-        {
-            AnalyticsGrouping.Agent => rollups ? PostgresAnalyticsSql.AgentTotalsFromRollups : PostgresAnalyticsSql.AgentTotalsFromProjections,
-            AnalyticsGrouping.Queue => rollups ? PostgresAnalyticsSql.QueueTotalsFromRollups : PostgresAnalyticsSql.QueueTotalsFromProjections,
-            _ => rollups ? PostgresAnalyticsSql.AllTotalsFromRollups : PostgresAnalyticsSql.AllTotalsFromProjections,
-        };
+        var sql = PostgresAnalyticsSql.Reports.Totals(grouping, source);
         await using var cmd = Command(sql, filter,
             Text("after_account", keys.After?.AccountId), Text("after_id", keys.After?.Id),
             Text("through_account", keys.Through?.AccountId), Text("through_id", keys.Through?.Id),
@@ -45,7 +39,7 @@ public sealed class PostgresAnalyticsStore : IAnalyticsStore, IAsyncDisposable
     public async Task<IReadOnlyList<BucketTotals>> SeriesAsync(AnalyticsFilter filter, AnalyticsSource source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        await using var cmd = Command(source == AnalyticsSource.Rollups ? PostgresAnalyticsSql.SeriesFromRollups : PostgresAnalyticsSql.SeriesFromProjections, filter);
+        await using var cmd = Command(PostgresAnalyticsSql.Reports.Series(source), filter);
         return await ReadAsync(cmd, AnalyticsReaders.Bucket, cancellationToken);
     }
 

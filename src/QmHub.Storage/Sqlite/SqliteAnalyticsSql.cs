@@ -205,6 +205,11 @@ internal static class SqliteAnalyticsSql
     public const string SeriesFromProjections = "SELECT (r.at_ms / 900000) * 900000 AS bucket" + Sums + FactsSource + IdentityJoin + FactsRange + Filters
         + " GROUP BY bucket ORDER BY bucket";
 
+    /// <summary>The statements above, chosen by grouping and source.</summary>
+    public static readonly Analytics.ReportStatements Reports = new(
+        AgentTotalsFromRollups, AgentTotalsFromProjections, QueueTotalsFromRollups, QueueTotalsFromProjections,
+        AllTotalsFromRollups, AllTotalsFromProjections, SeriesFromRollups, SeriesFromProjections);
+
     // Drill-downs read the projections directly, interactions as r so the same filters apply.
     private const string InteractionInRange = """
          WHERE ((r.start_ms >= $from_ms AND r.start_ms < $to_ms)

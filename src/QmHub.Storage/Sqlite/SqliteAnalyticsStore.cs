@@ -27,13 +27,7 @@ public sealed class SqliteAnalyticsStore : IAnalyticsStore
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(keys);
-        var rollups = source == AnalyticsSource.Rollups;
-        var sql = grouping switch
-        {
-            AnalyticsGrouping.Agent => rollups ? SqliteAnalyticsSql.AgentTotalsFromRollups : SqliteAnalyticsSql.AgentTotalsFromProjections,
-            AnalyticsGrouping.Queue => rollups ? SqliteAnalyticsSql.QueueTotalsFromRollups : SqliteAnalyticsSql.QueueTotalsFromProjections,
-            _ => rollups ? SqliteAnalyticsSql.AllTotalsFromRollups : SqliteAnalyticsSql.AllTotalsFromProjections,
-        };
+        var sql = SqliteAnalyticsSql.Reports.Totals(grouping, source);
         await using var connection = await OpenAsync(cancellationToken);
         await using var cmd = Command(connection, sql, filter);
         SqliteQmStore.Bind(cmd, "$after_account", keys.After?.AccountId);
@@ -47,7 +41,7 @@ public sealed class SqliteAnalyticsStore : IAnalyticsStore
 
     /// <inheritdoc />
     public Task<IReadOnlyList<BucketTotals>> SeriesAsync(AnalyticsFilter filter, AnalyticsSource source, CancellationToken cancellationToken) =>
-        ReadAllAsync(source == AnalyticsSource.Rollups ? SqliteAnalyticsSql.SeriesFromRollups : SqliteAnalyticsSql.SeriesFromProjections, filter,
+        ReadAllAsync(SqliteAnalyticsSql.Reports.Series(source), filter,
             AnalyticsReaders.Bucket, cancellationToken);
 
     /// <inheritdoc />
