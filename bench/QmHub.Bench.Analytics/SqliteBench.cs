@@ -102,8 +102,11 @@ internal static class SqliteBench
     /// <summary>The statements whose plans <c>--explain</c> prints.</summary>
     public static IReadOnlyList<(string Name, string Sql)> Statements { get; } =
     [
-        (nameof(SqliteAnalyticsSql.AgentTotalsFromRollups), SqliteAnalyticsSql.AgentTotalsFromRollups),
-        (nameof(SqliteAnalyticsSql.SeriesFromRollups), SqliteAnalyticsSql.SeriesFromRollups),
+        (nameof(SqliteAnalyticsSql.AgentDays), SqliteAnalyticsSql.AgentDays),
+        (nameof(SqliteAnalyticsSql.AgentHours), SqliteAnalyticsSql.AgentHours),
+        (nameof(SqliteAnalyticsSql.QueueDays), SqliteAnalyticsSql.QueueDays),
+        (nameof(SqliteAnalyticsSql.QueueHours), SqliteAnalyticsSql.QueueHours),
+        (nameof(SqliteAnalyticsSql.MixDays), SqliteAnalyticsSql.MixDays),
         (nameof(SqliteAnalyticsSql.AgentTotalsFromProjections), SqliteAnalyticsSql.AgentTotalsFromProjections),
         (nameof(SqliteAnalyticsSql.Evaluations), SqliteAnalyticsSql.Evaluations),
         (nameof(SqliteAnalyticsSql.Mix), SqliteAnalyticsSql.Mix),

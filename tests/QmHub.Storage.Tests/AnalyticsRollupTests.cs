@@ -23,8 +23,11 @@ public abstract class AnalyticsRollupTests : IAsyncLifetime
     /// <summary>The analytics reader of the database <paramref name="store"/> writes.</summary>
     protected abstract IAnalyticsStore OpenAnalytics(IQmStore store);
 
-    /// <summary>Takes the database back to before the analytics migration: no rollup tables, migration 2 not applied.</summary>
+    /// <summary>Takes the database back to before the analytics migrations: no rollup tables, <see cref="AnalyticsMigrations"/> not applied.</summary>
     protected abstract Task UndoAnalyticsMigrationAsync();
+
+    /// <summary>The engine's migrations that create rollups.</summary>
+    protected virtual int[] AnalyticsMigrations => [2];
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
@@ -65,7 +68,7 @@ public abstract class AnalyticsRollupTests : IAsyncLifetime
         await UndoAnalyticsMigrationAsync();
 
         var store = Track(OpenStore());
-        Assert.Equal([2], await store.MigrateAsync(CancellationToken.None));
+        Assert.Equal(AnalyticsMigrations, await store.MigrateAsync(CancellationToken.None));
 
         await AssertSameAnswersAsync(Analytics(store), random);
     }
@@ -89,7 +92,7 @@ public abstract class AnalyticsRollupTests : IAsyncLifetime
         Assert.Equal((1L, 200L, 1L, 1L), (moved.Totals.Interactions, moved.Totals.HandleSSum, moved.Totals.Evaluations, moved.Totals.EvaluatedInteractions));
         Assert.Equal(
             [Start.AddHours(11).ToUnixTimeMilliseconds()],
-            (await analytics.SeriesAsync(day, AnalyticsSource.Rollups, CancellationToken.None)).Select(b => b.StartMs));
+            (await analytics.SeriesAsync(day, AnalyticsSource.Rollups, Hours(day), CancellationToken.None)).Where(b => b.Totals.CountsAnything).Select(b => b.StartMs));
     }
 
     [Fact]
@@ -203,16 +206,27 @@ public abstract class AnalyticsRollupTests : IAsyncLifetime
 
     protected static async Task AssertSameAnswersAsync(IAnalyticsStore analytics, Random random)
     {
-        var filters = new List<AnalyticsFilter> { new() { From = Start.AddDays(-3), To = Start.AddDays(8) } };
-        var accounts = (await analytics.GroupTotalsAsync(AnalyticsGrouping.Agent, filters[0], AnalyticsSource.Projections, KeyRange.All, 0, CancellationToken.None))
-            .Select(g => g.Key.AccountId).Distinct().ToList();
+        var wide = new AnalyticsFilter { From = Start.AddDays(-3), To = Start.AddDays(8) };
+        var filters = new List<AnalyticsFilter> { wide };
+        var agents = await analytics.GroupTotalsAsync(AnalyticsGrouping.Agent, wide, AnalyticsSource.Projections, KeyRange.All, 0, CancellationToken.None);
+        var accounts = agents.Select(g => g.Key.AccountId).Distinct().ToList();
         Assert.Equal(2, accounts.Count);
+        var queues = await analytics.GroupTotalsAsync(AnalyticsGrouping.Queue, wide, AnalyticsSource.Projections, KeyRange.All, 0, CancellationToken.None);
+        var mix = await analytics.MixAsync(wide, AnalyticsSource.Projections, CancellationToken.None);
         for (var i = 0; i < 6; i++)
         {
             var from = Start.AddHours(random.Next(-24, 96));
             filters.Add(new AnalyticsFilter { From = from, To = from.AddHours(random.Next(1, 72)), AccountId = random.NextDouble() < 0.5 ? accounts[random.Next(2)] : null });
         }
 
+        // Each filter dimension, over a window whose ends are not UTC midnights (daily rows and edge hours both count).
+        var window = new AnalyticsFilter { From = Start.AddHours(-7), To = Start.AddDays(3).AddHours(15) };
+        filters.Add(window with { QueueId = queues[random.Next(queues.Count)].Key.Id });
+        filters.Add(window with { Agent = agents[random.Next(agents.Count)].Key.Id });
+        filters.Add(window with { Agent = agents.First(a => a.Key.Name is not null).Key.Name, AccountId = agents.First(a => a.Key.Name is not null).Key.AccountId });
+        filters.Add(window with { ChannelType = mix[random.Next(mix.Count)].ChannelType, Direction = mix[random.Next(mix.Count)].Direction });
+
+        var newYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
         foreach (var filter in filters)
         {
             foreach (var grouping in new[] { AnalyticsGrouping.Agent, AnalyticsGrouping.Queue, AnalyticsGrouping.All })
@@ -224,22 +238,60 @@ public abstract class AnalyticsRollupTests : IAsyncLifetime
                 {
                     AssertSame(g.Totals, r.Totals);
                 }
+
+                // Page by page (a few rows each) the same rows in the same order.
+                var paged = new List<GroupTotals>();
+                GroupKey? after = null;
+                while (await analytics.GroupTotalsAsync(grouping, filter, AnalyticsSource.Rollups, new KeyRange(after, null), 3, CancellationToken.None) is { Count: > 0 } page)
+                {
+                    paged.AddRange(page);
+                    after = page[^1].Key;
+                    if (grouping == AnalyticsGrouping.All)
+                    {
+                        break;
+                    }
+                }
+
+                Assert.Equal(rolled.Select(r => r.Key), paged.Select(r => r.Key));
             }
 
-            var hourly = await analytics.SeriesAsync(filter, AnalyticsSource.Rollups, CancellationToken.None);
-            var fine = await analytics.SeriesAsync(filter, AnalyticsSource.Projections, CancellationToken.None);
-            var regrouped = fine.GroupBy(b => b.StartMs / AnalyticsDefinitions.RollupBucketMs * AnalyticsDefinitions.RollupBucketMs)
-                .Select(g => new BucketTotals(g.Key, g.Aggregate(MetricTotals.Zero, (a, b) => a.Add(b.Totals))))
-                .ToList();
-            Assert.Equal(regrouped.Select(b => b.StartMs), hourly.Select(b => b.StartMs));
-            foreach (var (r, g) in hourly.Zip(regrouped))
+            foreach (var boundaries in new[]
             {
-                AssertSame(g.Totals, r.Totals);
+                Hours(filter),
+                AnalyticsDefinitions.Boundaries(newYork, weekly: false, filter.From, filter.To),
+                AnalyticsDefinitions.Boundaries(TimeZoneInfo.Utc, weekly: true, filter.From, filter.To),
+            })
+            {
+                var rolled = await analytics.SeriesAsync(filter, AnalyticsSource.Rollups, boundaries, CancellationToken.None);
+                var fine = await analytics.SeriesAsync(filter, AnalyticsSource.Projections, boundaries, CancellationToken.None);
+                Assert.Equal(boundaries.SkipLast(1), rolled.Select(b => b.StartMs));
+                Assert.Equal(boundaries.SkipLast(1), fine.Select(b => b.StartMs));
+                foreach (var (r, g) in rolled.Zip(fine))
+                {
+                    AssertSame(g.Totals, r.Totals);
+                }
             }
+
+            Assert.Equal(
+                await analytics.MixAsync(filter, AnalyticsSource.Projections, CancellationToken.None),
+                await analytics.MixAsync(filter, AnalyticsSource.Rollups, CancellationToken.None));
         }
 
         var everything = await analytics.GroupTotalsAsync(AnalyticsGrouping.All, filters[0], AnalyticsSource.Rollups, KeyRange.All, 0, CancellationToken.None);
         Assert.True(everything[0].Totals.Interactions > 100 && everything[0].Totals.Evaluations > 50, "the data set is not trivial");
+    }
+
+    /// <summary>Every whole UTC hour of the filter's period as bucket boundaries.</summary>
+    protected static IReadOnlyList<long> Hours(AnalyticsFilter filter)
+    {
+        var boundaries = new List<long>();
+        for (var at = filter.From.ToUnixTimeMilliseconds(); at < filter.To.ToUnixTimeMilliseconds(); at += AnalyticsDefinitions.RollupBucketMs)
+        {
+            boundaries.Add(at);
+        }
+
+        boundaries.Add(filter.To.ToUnixTimeMilliseconds());
+        return boundaries;
     }
 
     private static void AssertSame(MetricTotals expected, MetricTotals actual)

@@ -18,6 +18,8 @@ public sealed class SqliteAnalyticsRollupTests : AnalyticsRollupTests, IDisposab
 
     protected override IAnalyticsStore OpenAnalytics(IQmStore store) => new SqliteAnalyticsStore(Path);
 
+    protected override int[] AnalyticsMigrations => [2, 3];
+
     protected override async Task UndoAnalyticsMigrationAsync()
     {
         await using var connection = new SqliteConnection($"Data Source={Path};Pooling=false");
@@ -25,8 +27,10 @@ public sealed class SqliteAnalyticsRollupTests : AnalyticsRollupTests, IDisposab
         await using var downgrade = connection.CreateCommand();
         downgrade.CommandText = """
             DROP TABLE analytics_hourly; DROP TABLE agent_identities; DROP TABLE analytics_queues;
+            DROP TABLE analytics_agent_daily; DROP TABLE analytics_queue_hourly; DROP TABLE analytics_queue_daily;
+            DROP TABLE analytics_mix_hourly; DROP TABLE analytics_mix_daily; DROP TABLE analytics_agents;
             DROP INDEX interactions_by_queue_start; DROP INDEX interactions_by_agent_start;
-            DELETE FROM schema_migrations WHERE version = 2;
+            DELETE FROM schema_migrations WHERE version IN (2, 3);
             """;
         await downgrade.ExecuteNonQueryAsync();
     }

@@ -53,25 +53,59 @@ public static class AnalyticsDefinitions
                 .All(r => Whole(zone.BaseUtcOffset + r.BaseUtcOffsetDelta) && Whole(r.DaylightDelta));
     }
 
-    /// <summary>Sums time buckets into local days or weeks (weeks start on Monday) of <paramref name="zone"/>, every bucket of the period listed.</summary>
-    public static IReadOnlyList<(DateTimeOffset Start, MetricTotals Totals)> Fold(
-        IEnumerable<BucketTotals> buckets, TimeZoneInfo zone, bool weekly, DateTimeOffset from, DateTimeOffset to)
+    /// <summary>
+    /// The bucket boundaries of local days or weeks (weeks start on Monday) of <paramref name="zone"/> over [from, to):
+    /// from, every local day or week start strictly between, to.
+    /// </summary>
+    public static IReadOnlyList<long> Boundaries(TimeZoneInfo zone, bool weekly, DateTimeOffset from, DateTimeOffset to)
     {
-        ArgumentNullException.ThrowIfNull(buckets);
         ArgumentNullException.ThrowIfNull(zone);
-        var sums = new SortedDictionary<DateTime, MetricTotals>();
-        for (var day = LocalStart(from, zone, weekly); day < TimeZoneInfo.ConvertTime(to, zone).DateTime; day = day.AddDays(weekly ? 7 : 1))
+        var boundaries = new List<long> { from.ToUnixTimeMilliseconds() };
+        for (var day = LocalStart(from, zone, weekly).AddDays(weekly ? 7 : 1); ; day = day.AddDays(weekly ? 7 : 1))
         {
-            sums[day] = MetricTotals.Zero;
+            var at = new DateTimeOffset(day, zone.GetUtcOffset(day)).ToUnixTimeMilliseconds();
+            if (at >= to.ToUnixTimeMilliseconds())
+            {
+                break;
+            }
+
+            if (at > boundaries[^1])
+            {
+                boundaries.Add(at);
+            }
         }
 
-        foreach (var bucket in buckets)
+        boundaries.Add(to.ToUnixTimeMilliseconds());
+        return boundaries;
+    }
+
+    /// <summary>Sums finer buckets (each inside one bucket) into the buckets between <paramref name="boundaries"/>, every bucket listed.</summary>
+    public static IReadOnlyList<BucketTotals> Assign(IEnumerable<BucketTotals> fine, IReadOnlyList<long> boundaries)
+    {
+        ArgumentNullException.ThrowIfNull(fine);
+        ArgumentNullException.ThrowIfNull(boundaries);
+        var sums = new MetricTotals[Math.Max(0, boundaries.Count - 1)];
+        Array.Fill(sums, MetricTotals.Zero);
+        var starts = boundaries.Take(sums.Length).ToArray();
+        foreach (var bucket in fine)
         {
-            var key = LocalStart(DateTimeOffset.FromUnixTimeMilliseconds(bucket.StartMs), zone, weekly);
-            sums[key] = sums.TryGetValue(key, out var sum) ? sum.Add(bucket.Totals) : bucket.Totals;
+            var at = Array.BinarySearch(starts, bucket.StartMs);
+            var index = at >= 0 ? at : ~at - 1;
+            if (index >= 0 && bucket.StartMs < boundaries[^1])
+            {
+                sums[index] = sums[index].Add(bucket.Totals);
+            }
         }
 
-        return sums.Select(kv => (new DateTimeOffset(kv.Key, zone.GetUtcOffset(kv.Key)), kv.Value)).ToList();
+        return sums.Select((t, i) => new BucketTotals(starts[i], t)).ToList();
+    }
+
+    /// <summary>The local day or week (weeks start on Monday) of <paramref name="zone"/> that <paramref name="instant"/> falls in, as a local date.</summary>
+    public static DateTimeOffset LocalBucket(long instant, TimeZoneInfo zone, bool weekly)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var day = LocalStart(DateTimeOffset.FromUnixTimeMilliseconds(instant), zone, weekly);
+        return new DateTimeOffset(day, zone.GetUtcOffset(day));
     }
 
     private static DateTime LocalStart(DateTimeOffset instant, TimeZoneInfo zone, bool weekly)

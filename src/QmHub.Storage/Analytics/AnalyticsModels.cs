@@ -103,6 +103,15 @@ public sealed record MetricTotals(
             Evaluations + other.Evaluations, EvaluationsManual + other.EvaluationsManual, EvaluationsAutomated + other.EvaluationsAutomated,
             RatioSum + other.RatioSum, RatioN + other.RatioN, EvaluatedInteractions + other.EvaluatedInteractions);
     }
+
+    /// <summary>Every sum with its sign turned: what removing these sums adds.</summary>
+    public MetricTotals Negate() => new(
+        -Interactions, -HandleSSum, -HandleN, -SentimentSum, -SentimentN, -BelowTargetN, -EngagementSum, -EngagementN,
+        -SilenceSum, -SilenceN, -HoldSum, -HoldN, -CrosstalkSum, -CrosstalkN, -Evaluations, -EvaluationsManual,
+        -EvaluationsAutomated, -RatioSum, -RatioN, -EvaluatedInteractions);
+
+    /// <summary>Whether these sums count anything: a group or rollup row with neither interactions nor evaluations is left out.</summary>
+    public bool CountsAnything => Interactions != 0 || Evaluations != 0;
 }
 
 /// <summary>The key of a report row: account plus agent id or queue id, and a display name.</summary>
@@ -124,8 +133,8 @@ public sealed record KeyRange(GroupKey? After, GroupKey? Through)
     public static KeyRange All { get; } = new(null, null);
 }
 
-/// <summary>Interactions by channel, direction and disposition ("" when missing).</summary>
-public sealed record MixCount(string ChannelType, string Direction, string Disposition, long Interactions);
+/// <summary>Interactions of a queue by channel, direction and disposition ("" when missing).</summary>
+public sealed record MixCount(string AccountId, string QueueId, string ChannelType, string Direction, string Disposition, long Interactions);
 
 /// <summary>One evaluation with the identity and period it is reported under.</summary>
 public sealed record EvaluationFact(

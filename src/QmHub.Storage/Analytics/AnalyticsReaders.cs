@@ -19,8 +19,8 @@ internal static class AnalyticsReaders
     /// <summary>A time bucket: its start (Unix ms), then the sums.</summary>
     public static BucketTotals Bucket(DbDataReader r) => new(r.GetInt64(0), Totals(r, 1));
 
-    /// <summary>A channel, direction and disposition with its interactions.</summary>
-    public static MixCount Mix(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3));
+    /// <summary>An account, queue, channel, direction and disposition with its interactions.</summary>
+    public static MixCount Mix(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5));
 
     /// <summary>An evaluation with the agent it is reported under.</summary>
     public static EvaluationFact Evaluation(DbDataReader r) => new(

@@ -13,11 +13,14 @@ public interface IAnalyticsStore
     /// </summary>
     Task<IReadOnlyList<GroupTotals>> GroupTotalsAsync(AnalyticsGrouping grouping, AnalyticsFilter filter, AnalyticsSource source, KeyRange keys, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Sums per time bucket (an hour from rollups, 15 minutes from projections), in time order, empty buckets left out.</summary>
-    Task<IReadOnlyList<BucketTotals>> SeriesAsync(AnalyticsFilter filter, AnalyticsSource source, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sums per bucket [boundaries[k], boundaries[k + 1]) (Unix ms; the first is the filter's from, the last its to), one
+    /// per bucket in order, empty ones included. From rollups every boundary is a whole UTC hour.
+    /// </summary>
+    Task<IReadOnlyList<BucketTotals>> SeriesAsync(AnalyticsFilter filter, AnalyticsSource source, IReadOnlyList<long> boundaries, CancellationToken cancellationToken);
 
-    /// <summary>Interactions by channel, direction and disposition.</summary>
-    Task<IReadOnlyList<MixCount>> MixAsync(AnalyticsFilter filter, CancellationToken cancellationToken);
+    /// <summary>Interactions by account, queue, channel, direction and disposition, in that order.</summary>
+    Task<IReadOnlyList<MixCount>> MixAsync(AnalyticsFilter filter, AnalyticsSource source, CancellationToken cancellationToken);
 
     /// <summary>Every evaluation reported in the period under the filter.</summary>
     Task<IReadOnlyList<EvaluationFact>> EvaluationsAsync(AnalyticsFilter filter, CancellationToken cancellationToken);

@@ -1,17 +1,19 @@
 namespace QmHub.Storage.Analytics;
 
 /// <summary>
-/// An engine's statements for the sums the reports read, each from the rollups and from the projections; which one a
-/// question runs follows from its grouping and source alone, the same on every engine.
+/// An engine's statements for the sums the reports read, from the projections and, where the engine reads its rollups
+/// with a single statement, from the rollups; which one a question runs follows from its grouping and source alone,
+/// the same on every engine. An engine that plans its rollup reads itself (SQLite: daily and hourly rollups combined
+/// by <see cref="RollupPlan"/>) leaves the rollup statements out.
 /// </summary>
 internal sealed record ReportStatements(
-    string AgentTotalsFromRollups,
+    string? AgentTotalsFromRollups,
     string AgentTotalsFromProjections,
-    string QueueTotalsFromRollups,
+    string? QueueTotalsFromRollups,
     string QueueTotalsFromProjections,
-    string AllTotalsFromRollups,
+    string? AllTotalsFromRollups,
     string AllTotalsFromProjections,
-    string SeriesFromRollups,
+    string? SeriesFromRollups,
     string SeriesFromProjections)
 {
     /// <summary>The statement of sums per group.</summary>
@@ -20,12 +22,15 @@ internal sealed record ReportStatements(
         var rollups = source == AnalyticsSource.Rollups;
         return grouping switch
         {
-            AnalyticsGrouping.Agent => rollups ? AgentTotalsFromRollups : AgentTotalsFromProjections,
-            AnalyticsGrouping.Queue => rollups ? QueueTotalsFromRollups : QueueTotalsFromProjections,
-            _ => rollups ? AllTotalsFromRollups : AllTotalsFromProjections,
+            AnalyticsGrouping.Agent => rollups ? Required(AgentTotalsFromRollups) : AgentTotalsFromProjections,
+            AnalyticsGrouping.Queue => rollups ? Required(QueueTotalsFromRollups) : QueueTotalsFromProjections,
+            _ => rollups ? Required(AllTotalsFromRollups) : AllTotalsFromProjections,
         };
     }
 
     /// <summary>The statement of sums per time bucket.</summary>
-    public string Series(AnalyticsSource source) => source == AnalyticsSource.Rollups ? SeriesFromRollups : SeriesFromProjections;
+    public string Series(AnalyticsSource source) => source == AnalyticsSource.Rollups ? Required(SeriesFromRollups) : SeriesFromProjections;
+
+    private static string Required(string? sql) =>
+        sql ?? throw new InvalidOperationException("This engine reads its rollups through a plan, not one statement.");
 }

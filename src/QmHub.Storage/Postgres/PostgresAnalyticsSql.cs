@@ -266,9 +266,10 @@ internal static class PostgresAnalyticsSql
         """ + InteractionAgentId + " = @agent OR r.agent_name = @agent)";
 
     public const string Mix = """
-        SELECT coalesce(r.channel_type, '') COLLATE "C", coalesce(r.direction, '') COLLATE "C", coalesce(r.disposition, '') COLLATE "C", count(*)
+        SELECT r.account_id COLLATE "C", coalesce(r.queue_id, '') COLLATE "C", coalesce(r.channel_type, '') COLLATE "C",
+            coalesce(r.direction, '') COLLATE "C", coalesce(r.disposition, '') COLLATE "C", count(*)
         FROM interactions r
-        """ + IdentityJoin + InteractionInRange + InteractionFilters + " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
+        """ + IdentityJoin + InteractionInRange + InteractionFilters + " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5";
 
     private const string EvaluationFacts = """
         SELECT e.account_id AS account_id, e.interaction_id AS interaction_id, e.evaluation_id AS evaluation_id, e.scorecard_name AS scorecard_name,

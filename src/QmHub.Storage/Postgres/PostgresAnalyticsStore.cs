@@ -36,15 +36,15 @@ public sealed class PostgresAnalyticsStore : IAnalyticsStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<BucketTotals>> SeriesAsync(AnalyticsFilter filter, AnalyticsSource source, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BucketTotals>> SeriesAsync(AnalyticsFilter filter, AnalyticsSource source, IReadOnlyList<long> boundaries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var cmd = Command(PostgresAnalyticsSql.Reports.Series(source), filter);
-        return await ReadAsync(cmd, AnalyticsReaders.Bucket, cancellationToken);
+        return AnalyticsDefinitions.Assign(await ReadAsync(cmd, AnalyticsReaders.Bucket, cancellationToken), boundaries);
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<MixCount>> MixAsync(AnalyticsFilter filter, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MixCount>> MixAsync(AnalyticsFilter filter, AnalyticsSource source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var cmd = Command(PostgresAnalyticsSql.Mix, filter);

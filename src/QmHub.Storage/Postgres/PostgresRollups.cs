@@ -204,7 +204,7 @@ internal sealed class PostgresRollups
         var deltas = new List<(RollupKey, MetricTotals)>();
         foreach (var key in before.Keys.Union(after.Keys))
         {
-            var delta = after.GetValueOrDefault(key, MetricTotals.Zero).Add(Negate(before.GetValueOrDefault(key, MetricTotals.Zero)));
+            var delta = after.GetValueOrDefault(key, MetricTotals.Zero).Add(before.GetValueOrDefault(key, MetricTotals.Zero).Negate());
             if (delta != MetricTotals.Zero)
             {
                 deltas.Add((key, delta));
@@ -213,11 +213,6 @@ internal sealed class PostgresRollups
 
         return deltas;
     }
-
-    private static MetricTotals Negate(MetricTotals t) => new(
-        -t.Interactions, -t.HandleSSum, -t.HandleN, -t.SentimentSum, -t.SentimentN, -t.BelowTargetN, -t.EngagementSum, -t.EngagementN,
-        -t.SilenceSum, -t.SilenceN, -t.HoldSum, -t.HoldN, -t.CrosstalkSum, -t.CrosstalkN, -t.Evaluations, -t.EvaluationsManual,
-        -t.EvaluationsAutomated, -t.RatioSum, -t.RatioN, -t.EvaluatedInteractions);
 
     private static void AddDeltas(NpgsqlBatch batch, List<(RollupKey Key, MetricTotals Delta)> deltas)
     {

@@ -68,39 +68,43 @@ internal static class SqliteAnalyticsSql
          AND e.account_id = $account_id AND $interaction_id IS NULL AND e.interaction_id IS NULL AND e.evaluation_id = $evaluation_id
         """;
 
-    /// <summary>Adds $sign × the unit's facts to the rollup.</summary>
-    public const string ContributeUnit = """
-        INSERT INTO analytics_hourly (hour, account_id, agent_name, agent_user_id, queue_id, channel_type, direction,
-        """ + SumColumns + """
-        )
+    /// <summary>
+    /// The facts of one rollup unit keyed as the rollups are: UTC hour, account, agent name, agent user id, queue,
+    /// channel, direction, the interaction's disposition (the mix's dimension), then the sums.
+    /// </summary>
+    public const string UnitRollupFacts = """
         SELECT f.at_ms / 3600000, f.account_id, f.agent_name, f.agent_user_id, f.queue_id, f.channel_type, f.direction,
-            $sign * f.interactions, $sign * f.handle_s_sum, $sign * f.handle_n, $sign * f.sentiment_sum, $sign * f.sentiment_n,
-            $sign * f.below_target_n, $sign * f.engagement_sum, $sign * f.engagement_n, $sign * f.silence_sum, $sign * f.silence_n,
-            $sign * f.hold_sum, $sign * f.hold_n, $sign * f.crosstalk_sum, $sign * f.crosstalk_n, $sign * f.evaluations,
-            $sign * f.evaluations_manual, $sign * f.evaluations_automated, $sign * f.ratio_sum, $sign * f.ratio_n, $sign * f.evaluated_interactions
-        FROM (
-        """ + UnitFacts + """
-        ) f WHERE true
-        ON CONFLICT (hour, account_id, agent_name, agent_user_id, queue_id, channel_type, direction) DO UPDATE SET
-            interactions = interactions + excluded.interactions, handle_s_sum = handle_s_sum + excluded.handle_s_sum,
-            handle_n = handle_n + excluded.handle_n, sentiment_sum = sentiment_sum + excluded.sentiment_sum,
-            sentiment_n = sentiment_n + excluded.sentiment_n, below_target_n = below_target_n + excluded.below_target_n,
-            engagement_sum = engagement_sum + excluded.engagement_sum, engagement_n = engagement_n + excluded.engagement_n,
-            silence_sum = silence_sum + excluded.silence_sum, silence_n = silence_n + excluded.silence_n,
-            hold_sum = hold_sum + excluded.hold_sum, hold_n = hold_n + excluded.hold_n,
-            crosstalk_sum = crosstalk_sum + excluded.crosstalk_sum, crosstalk_n = crosstalk_n + excluded.crosstalk_n,
-            evaluations = evaluations + excluded.evaluations, evaluations_manual = evaluations_manual + excluded.evaluations_manual,
-            evaluations_automated = evaluations_automated + excluded.evaluations_automated, ratio_sum = ratio_sum + excluded.ratio_sum,
-            ratio_n = ratio_n + excluded.ratio_n, evaluated_interactions = evaluated_interactions + excluded.evaluated_interactions
-        """;
+            coalesce((SELECT i.disposition FROM interactions i WHERE i.account_id = f.account_id AND i.interaction_id = f.interaction_id), ''),
+        """ + SumColumns + " FROM (" + UnitFacts + ") f";
 
-    /// <summary>After a subtraction: drops the unit's rollup rows that no longer count anything.</summary>
-    public const string PruneUnit = """
-        DELETE FROM analytics_hourly WHERE interactions = 0 AND evaluations = 0
-            AND account_id = $account_id AND hour IN (SELECT f.at_ms / 3600000 FROM (
-        """ + UnitFacts + """
-        ) f)
-        """;
+    /// <summary>The sums every rollup but the mix keeps, in <see cref="Analytics.MetricTotals"/>' order.</summary>
+    public static readonly string[] SumNames = SumColumns.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>The rollups a delta is added to, each with its key columns; <c>day</c> is the hour / 24.</summary>
+    public static readonly (string Table, string[] Keys, bool MixOnly)[] RollupTables =
+    [
+        ("analytics_hourly", ["account_id", "agent_name", "agent_user_id", "hour", "queue_id", "channel_type", "direction"], false),
+        ("analytics_agent_daily", ["account_id", "agent_name", "agent_user_id", "day", "queue_id", "channel_type", "direction"], false),
+        ("analytics_queue_hourly", ["hour", "account_id", "queue_id", "channel_type", "direction"], false),
+        ("analytics_queue_daily", ["day", "account_id", "queue_id", "channel_type", "direction"], false),
+        ("analytics_mix_hourly", ["hour", "account_id", "queue_id", "channel_type", "direction", "disposition"], true),
+        ("analytics_mix_daily", ["day", "account_id", "queue_id", "channel_type", "direction", "disposition"], true),
+    ];
+
+    /// <summary>Adds the bound delta to a rollup row, creating it when missing.</summary>
+    public static string AddDelta(string table, string[] keys, bool mixOnly)
+    {
+        var sums = mixOnly ? ["interactions"] : SumNames;
+        var columns = string.Join(", ", keys.Concat(sums));
+        var values = string.Join(", ", keys.Concat(sums).Select(c => "$" + c));
+        var updates = string.Join(", ", sums.Select(c => $"{c} = {c} + excluded.{c}"));
+        return $"INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {updates}";
+    }
+
+    /// <summary>Drops a rollup row that no longer counts anything (after a delta that took something away).</summary>
+    public static string PruneRow(string table, string[] keys, bool mixOnly) =>
+        $"DELETE FROM {table} WHERE {string.Join(" AND ", keys.Select(k => $"{k} = ${k}"))} AND interactions = 0"
+        + (mixOnly ? "" : " AND evaluations = 0");
 
     /// <summary>After an evaluation's projection change: the names its unit reveals a user id for.</summary>
     public const string RecordUnitIdentities = """
@@ -132,7 +136,44 @@ internal static class SqliteAnalyticsSql
         """;
 
     /// <summary>Reproject starts from empty rollups.</summary>
-    public const string ClearRollups = "DELETE FROM analytics_hourly; DELETE FROM agent_identities; DELETE FROM analytics_queues;";
+    public const string ClearRollups = """
+        DELETE FROM analytics_hourly; DELETE FROM analytics_agent_daily; DELETE FROM analytics_queue_hourly; DELETE FROM analytics_queue_daily;
+        DELETE FROM analytics_mix_hourly; DELETE FROM analytics_mix_daily; DELETE FROM analytics_agents;
+        DELETE FROM agent_identities; DELETE FROM analytics_queues;
+        """;
+
+    private const string SumsOfColumns = """
+        sum(interactions), sum(handle_s_sum), sum(handle_n), sum(sentiment_sum), sum(sentiment_n), sum(below_target_n),
+        sum(engagement_sum), sum(engagement_n), sum(silence_sum), sum(silence_n), sum(hold_sum), sum(hold_n),
+        sum(crosstalk_sum), sum(crosstalk_n), sum(evaluations), sum(evaluations_manual), sum(evaluations_automated),
+        sum(ratio_sum), sum(ratio_n), sum(evaluated_interactions)
+        """;
+
+    /// <summary>
+    /// The daily, queue and mix rollups from the hourly rollup and the projections: after migration 0003 (which
+    /// creates them) and after <see cref="RebuildRollups"/> has rebuilt the hourly one.
+    /// </summary>
+    public const string DeriveRollups = """
+        DELETE FROM analytics_agent_daily; DELETE FROM analytics_queue_hourly; DELETE FROM analytics_queue_daily;
+        DELETE FROM analytics_mix_hourly; DELETE FROM analytics_mix_daily; DELETE FROM analytics_agents;
+        INSERT INTO analytics_agent_daily
+        SELECT account_id, agent_name, agent_user_id, hour / 24, queue_id, channel_type, direction,
+        """ + SumsOfColumns + """
+         FROM analytics_hourly GROUP BY account_id, agent_name, agent_user_id, hour / 24, queue_id, channel_type, direction;
+        INSERT INTO analytics_queue_hourly SELECT hour, account_id, queue_id, channel_type, direction,
+        """ + SumsOfColumns + """
+         FROM analytics_hourly GROUP BY hour, account_id, queue_id, channel_type, direction;
+        INSERT INTO analytics_queue_daily SELECT hour / 24, account_id, queue_id, channel_type, direction,
+        """ + SumsOfColumns + """
+         FROM analytics_queue_hourly GROUP BY hour / 24, account_id, queue_id, channel_type, direction;
+        INSERT INTO analytics_mix_hourly
+        SELECT coalesce(start_ms, last_event_ts) / 3600000, account_id, coalesce(queue_id, ''), coalesce(channel_type, ''),
+            coalesce(direction, ''), coalesce(disposition, ''), count(*)
+        FROM interactions GROUP BY 1, 2, 3, 4, 5, 6;
+        INSERT INTO analytics_mix_daily
+        SELECT hour / 24, account_id, queue_id, channel_type, direction, disposition, sum(interactions)
+        FROM analytics_mix_hourly GROUP BY 1, 2, 3, 4, 5, 6;
+        """;
 
     /// <summary>
     /// Builds the rollups from the projections in one pass: when migration 0002 meets a database that already
@@ -155,13 +196,11 @@ internal static class SqliteAnalyticsSql
                 max(coalesce(start_ms, last_event_ts)) OVER (PARTITION BY account_id, queue_id) AS latest
             FROM interactions WHERE queue_id IS NOT NULL AND queue_name IS NOT NULL
         ) WHERE seen_ms = latest GROUP BY account_id, queue_id, seen_ms;
-        """;
+        """ + DeriveRollups;
 
-    private const string RollupSource = " FROM analytics_hourly r";
     private const string FactsSource = " FROM " + AllFacts + " r";
     private const string IdentityJoin = " LEFT JOIN agent_identities ai ON ai.account_id = r.account_id AND ai.agent_name = r.agent_name";
     private const string QueueJoin = " LEFT JOIN analytics_queues q ON q.account_id = r.account_id AND q.queue_id = r.queue_id";
-    private const string RollupRange = " WHERE r.hour >= $from_ms / 3600000 AND r.hour < $to_ms / 3600000";
     private const string FactsRange = " WHERE r.at_ms >= $from_ms AND r.at_ms < $to_ms";
 
     // The resolved agent: the user id of an evaluation that named no one, the user id an evaluation revealed for the name, else the name.
@@ -192,23 +231,73 @@ internal static class SqliteAnalyticsSql
          ORDER BY key_account, key_id LIMIT $limit
         """;
 
-    public const string AgentTotalsFromRollups = AgentKey + Sums + RollupSource + IdentityJoin + RollupRange + Filters + Keyset;
     public const string AgentTotalsFromProjections = AgentKey + Sums + FactsSource + IdentityJoin + FactsRange + Filters + Keyset;
-    public const string QueueTotalsFromRollups = QueueKey + Sums + RollupSource + IdentityJoin + QueueJoin + RollupRange + Filters + Keyset;
     public const string QueueTotalsFromProjections = QueueKey + Sums + FactsSource + IdentityJoin + QueueJoin + FactsRange + Filters + Keyset;
-    public const string AllTotalsFromRollups = AllKey + Sums + RollupSource + IdentityJoin + RollupRange + Filters;
     public const string AllTotalsFromProjections = AllKey + Sums + FactsSource + IdentityJoin + FactsRange + Filters;
-
-    public const string SeriesFromRollups = "SELECT r.hour * 3600000 AS bucket" + Sums + RollupSource + IdentityJoin + RollupRange + Filters
-        + " GROUP BY bucket ORDER BY bucket";
 
     public const string SeriesFromProjections = "SELECT (r.at_ms / 900000) * 900000 AS bucket" + Sums + FactsSource + IdentityJoin + FactsRange + Filters
         + " GROUP BY bucket ORDER BY bucket";
 
     /// <summary>The statements above, chosen by grouping and source.</summary>
     public static readonly Analytics.ReportStatements Reports = new(
-        AgentTotalsFromRollups, AgentTotalsFromProjections, QueueTotalsFromRollups, QueueTotalsFromProjections,
-        AllTotalsFromRollups, AllTotalsFromProjections, SeriesFromRollups, SeriesFromProjections);
+        null, AgentTotalsFromProjections, null, QueueTotalsFromProjections, null, AllTotalsFromProjections, null, SeriesFromProjections);
+
+    // Rollup reads: SqliteRollupReader combines the daily and hourly rows as RollupPlan says. Agents are read a page
+    // at a time through their (account, name, user id) keys, given as a JSON array $pairs; hours as a JSON array $hours.
+    private const string RollupFilters = """
+         AND ($account_id IS NULL OR r.account_id = $account_id) AND ($queue_id IS NULL OR r.queue_id = $queue_id)
+         AND ($channel_type IS NULL OR r.channel_type = $channel_type) AND ($direction IS NULL OR r.direction = $direction)
+        """;
+
+    private const string RollupSums = """
+        sum(r.interactions), sum(r.handle_s_sum), sum(r.handle_n), sum(r.sentiment_sum), sum(r.sentiment_n), sum(r.below_target_n),
+        sum(r.engagement_sum), sum(r.engagement_n), sum(r.silence_sum), sum(r.silence_n), sum(r.hold_sum), sum(r.hold_n),
+        sum(r.crosstalk_sum), sum(r.crosstalk_n), sum(r.evaluations), sum(r.evaluations_manual), sum(r.evaluations_automated),
+        sum(r.ratio_sum), sum(r.ratio_n), sum(r.evaluated_interactions)
+        """;
+
+    private static string PairJoin(string table) =>
+        $" FROM json_each($pairs) p JOIN {table} r ON r.account_id = p.value ->> 0 AND r.agent_name = p.value ->> 1 AND r.agent_user_id = p.value ->> 2";
+
+    /// <summary>The agents the rollups hold, with the id each resolves to.</summary>
+    public const string AgentPairs = """
+        SELECT p.account_id, p.agent_name, p.agent_user_id, coalesce(nullif(p.agent_user_id, ''), ai.agent_user_id, p.agent_name)
+        FROM analytics_agents p LEFT JOIN agent_identities ai ON ai.account_id = p.account_id AND ai.agent_name = p.agent_name
+        WHERE $account_id IS NULL OR p.account_id = $account_id
+        """;
+
+    /// <summary>Per given agent and queue (and day when <c>$by_day</c>): sums of the daily agent rollup over days [$from_day, $to_day).</summary>
+    public static readonly string AgentDays = "SELECT p.key, r.queue_id, CASE WHEN $by_day THEN r.day ELSE 0 END AS t, " + RollupSums
+        + PairJoin("analytics_agent_daily")
+        + " AND r.day >= $from_day AND r.day < $to_day WHERE true" + RollupFilters + " GROUP BY p.key, r.queue_id, t";
+
+    /// <summary>Per given agent, queue and hour in $hours: sums of the hourly rollup.</summary>
+    public static readonly string AgentHours = "SELECT p.key, r.queue_id, r.hour, " + RollupSums
+        + PairJoin("analytics_hourly")
+        + " AND r.hour IN (SELECT value FROM json_each($hours)) WHERE true" + RollupFilters + " GROUP BY p.key, r.queue_id, r.hour";
+
+    /// <summary>Per queue (and day when <c>$by_day</c>): sums of the daily queue rollup over days [$from_day, $to_day).</summary>
+    public const string QueueDays = "SELECT r.account_id, r.queue_id, CASE WHEN $by_day THEN r.day ELSE 0 END AS t, " + RollupSums
+        + " FROM analytics_queue_daily r WHERE r.day >= $from_day AND r.day < $to_day" + RollupFilters + " GROUP BY r.account_id, r.queue_id, t";
+
+    /// <summary>Per queue and hour in $hours: sums of the hourly queue rollup.</summary>
+    public const string QueueHours = "SELECT r.account_id, r.queue_id, r.hour, " + RollupSums
+        + " FROM json_each($hours) h JOIN analytics_queue_hourly r ON r.hour = h.value WHERE true" + RollupFilters + " GROUP BY r.account_id, r.queue_id, r.hour";
+
+    /// <summary>Interactions per queue, channel, direction and disposition over days [$from_day, $to_day).</summary>
+    public const string MixDays = """
+        SELECT r.account_id, r.queue_id, r.channel_type, r.direction, r.disposition, 0, sum(r.interactions)
+        FROM analytics_mix_daily r WHERE r.day >= $from_day AND r.day < $to_day
+        """ + RollupFilters + " GROUP BY 1, 2, 3, 4, 5";
+
+    /// <summary>Interactions per queue, channel, direction, disposition and hour in $hours.</summary>
+    public const string MixHours = """
+        SELECT r.account_id, r.queue_id, r.channel_type, r.direction, r.disposition, r.hour, sum(r.interactions)
+        FROM json_each($hours) h JOIN analytics_mix_hourly r ON r.hour = h.value WHERE true
+        """ + RollupFilters + " GROUP BY 1, 2, 3, 4, 5, 6";
+
+    /// <summary>The display name of every queue.</summary>
+    public const string QueueNames = "SELECT account_id, queue_id, queue_name FROM analytics_queues";
 
     // Drill-downs read the projections directly, interactions as r so the same filters apply.
     private const string InteractionInRange = """
@@ -225,9 +314,9 @@ internal static class SqliteAnalyticsSql
         """ + InteractionAgentId + " = $agent OR r.agent_name = $agent)";
 
     public const string Mix = """
-        SELECT coalesce(r.channel_type, ''), coalesce(r.direction, ''), coalesce(r.disposition, ''), count(*)
+        SELECT r.account_id, coalesce(r.queue_id, ''), coalesce(r.channel_type, ''), coalesce(r.direction, ''), coalesce(r.disposition, ''), count(*)
         FROM interactions r
-        """ + IdentityJoin + InteractionInRange + InteractionFilters + " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
+        """ + IdentityJoin + InteractionInRange + InteractionFilters + " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5";
 
     private const string EvaluationFacts = """
         SELECT e.account_id AS account_id, e.interaction_id AS interaction_id, e.evaluation_id AS evaluation_id, e.scorecard_name AS scorecard_name,

@@ -27,9 +27,13 @@ public sealed class SqliteAnalyticsStore : IAnalyticsStore
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(keys);
-        var sql = SqliteAnalyticsSql.Reports.Totals(grouping, source);
         await using var connection = await OpenAsync(cancellationToken);
-        await using var cmd = Command(connection, sql, filter);
+        if (source == AnalyticsSource.Rollups)
+        {
+            return await SqliteRollupReader.GroupTotalsAsync(connection, grouping, filter, keys, limit, cancellationToken);
+        }
+
+        await using var cmd = Command(connection, SqliteAnalyticsSql.Reports.Totals(grouping, source), filter);
         SqliteQmStore.Bind(cmd, "$after_account", keys.After?.AccountId);
         SqliteQmStore.Bind(cmd, "$after_id", keys.After?.Id);
         SqliteQmStore.Bind(cmd, "$through_account", keys.Through?.AccountId);
@@ -40,13 +44,33 @@ public sealed class SqliteAnalyticsStore : IAnalyticsStore
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<BucketTotals>> SeriesAsync(AnalyticsFilter filter, AnalyticsSource source, CancellationToken cancellationToken) =>
-        ReadAllAsync(SqliteAnalyticsSql.Reports.Series(source), filter,
-            AnalyticsReaders.Bucket, cancellationToken);
+    public async Task<IReadOnlyList<BucketTotals>> SeriesAsync(AnalyticsFilter filter, AnalyticsSource source, IReadOnlyList<long> boundaries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(boundaries);
+        if (source == AnalyticsSource.Rollups)
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            return await SqliteRollupReader.SeriesAsync(connection, filter, boundaries, cancellationToken);
+        }
+
+        return AnalyticsDefinitions.Assign(
+            await ReadAllAsync(SqliteAnalyticsSql.Reports.Series(source), filter, AnalyticsReaders.Bucket, cancellationToken), boundaries);
+    }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<MixCount>> MixAsync(AnalyticsFilter filter, CancellationToken cancellationToken) =>
-        ReadAllAsync(SqliteAnalyticsSql.Mix, filter, AnalyticsReaders.Mix, cancellationToken);
+    public async Task<IReadOnlyList<MixCount>> MixAsync(AnalyticsFilter filter, AnalyticsSource source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        // The mix rollups have no agent dimension: an agent's mix comes from its interactions.
+        if (source == AnalyticsSource.Rollups && filter.Agent is null)
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            return await SqliteRollupReader.MixAsync(connection, filter, cancellationToken);
+        }
+
+        return await ReadAllAsync(SqliteAnalyticsSql.Mix, filter, AnalyticsReaders.Mix, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<EvaluationFact>> EvaluationsAsync(AnalyticsFilter filter, CancellationToken cancellationToken) =>

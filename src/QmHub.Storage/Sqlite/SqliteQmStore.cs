@@ -113,6 +113,7 @@ public sealed class SqliteQmStore : DbQmStore
                 results[i] = await writer.AppendAsync(batch[i], ct);
             }
 
+            await SqliteRollups.FlushAsync(connection, tx, ct);
             await tx.CommitAsync(ct);
             return results;
         }, cancellationToken);
@@ -154,6 +155,8 @@ public sealed class SqliteQmStore : DbQmStore
                     }
                 }
 
+                // The chunk's rollup deltas, summed per rollup row, keep memory bounded over the whole event log.
+                await SqliteRollups.FlushAsync(connection, tx, ct);
                 after = rows[^1].Id;
                 done += rows.Count;
                 progress?.Report(new ReprojectProgress(done, Math.Max(total, done)));

@@ -54,10 +54,14 @@ public sealed class AnalyticsReports(IAnalyticsStore store, AnalyticsSource? for
         var previous = current.Count == 0 ? []
             : (await store.GroupTotalsAsync(grouping, request.Filter.Previous(), source, new KeyRange(after, current[^1].Key), 0, ct))
                 .ToDictionary(g => (g.Key.AccountId, g.Key.Id), g => g.Totals);
+        // One mix query for the page, not one per queue.
+        var mixes = grouping == AnalyticsGrouping.Queue && current.Count > 0
+            ? (await store.MixAsync(request.Filter, source, ct)).ToLookup(m => (m.AccountId, m.QueueId))
+            : null;
         var rows = new List<ReportRow>(current.Count);
         foreach (var group in current)
         {
-            var mix = grouping == AnalyticsGrouping.Queue ? await MixAsync(request.Filter with { AccountId = group.Key.AccountId, QueueId = group.Key.Id }, ct) : null;
+            var mix = mixes is null ? null : Mix(mixes[(group.Key.AccountId, group.Key.Id)]);
             rows.Add(Row(grouping, group, previous.GetValueOrDefault((group.Key.AccountId, group.Key.Id), MetricTotals.Zero)) with { Mix = mix });
         }
 
@@ -118,7 +122,7 @@ public sealed class AnalyticsReports(IAnalyticsStore store, AnalyticsSource? for
         var found = Row(grouping, totals, before);
         var one = agent ? filter with { AccountId = found.AccountId, Agent = found.Agent?.Id ?? id } : filter with { AccountId = found.AccountId };
         var detail = found with { Trend = await TrendAsync(request, one, ct), Period = request.Period(source) };
-        detail = agent ? await WithAgentPartsAsync(detail, one, ct) : detail with { Mix = await MixAsync(one, ct) };
+        detail = agent ? await WithAgentPartsAsync(detail, one, ct) : detail with { Mix = Mix(await store.MixAsync(one, source, ct)) };
         return new DetailAnswer(detail, 200, "", "");
     }
 
@@ -176,19 +180,20 @@ public sealed class AnalyticsReports(IAnalyticsStore store, AnalyticsSource? for
 
     private async Task<IReadOnlyList<TrendBucket>> TrendAsync(ReportRequest request, AnalyticsFilter filter, CancellationToken ct)
     {
-        var buckets = await store.SeriesAsync(filter, SourceFor(filter, request.Zone), ct);
-        return AnalyticsDefinitions.Fold(buckets, request.Zone, request.Weekly, filter.From, filter.To)
-            .Select(b => new TrendBucket(MetricValues.From(b.Totals)) { Start = b.Start })
+        var boundaries = AnalyticsDefinitions.Boundaries(request.Zone, request.Weekly, filter.From, filter.To);
+        var buckets = await store.SeriesAsync(filter, SourceFor(filter, request.Zone), boundaries, ct);
+        return buckets
+            .Select(b => new TrendBucket(MetricValues.From(b.Totals)) { Start = AnalyticsDefinitions.LocalBucket(b.StartMs, request.Zone, request.Weekly) })
             .ToList();
     }
 
-    private async Task<QueueMix> MixAsync(AnalyticsFilter filter, CancellationToken ct)
+    private static QueueMix Mix(IEnumerable<MixCount> mix)
     {
-        var mix = await store.MixAsync(filter, ct);
         static IReadOnlyDictionary<string, long> By(IEnumerable<MixCount> rows, Func<MixCount, string> key) =>
             rows.GroupBy(r => key(r) is { Length: > 0 } k ? k : "unknown").OrderBy(g => g.Key, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Sum(r => r.Interactions), StringComparer.Ordinal);
-        return new QueueMix(By(mix, m => m.ChannelType), By(mix, m => m.Direction), By(mix, m => m.Disposition));
+        var rows = mix.ToList();
+        return new QueueMix(By(rows, m => m.ChannelType), By(rows, m => m.Direction), By(rows, m => m.Disposition));
     }
 
     private static ReportRow Row(AnalyticsGrouping grouping, GroupTotals group, MetricTotals previous)
