@@ -90,11 +90,20 @@ internal static class SqliteBench
     /// <summary>A database loaded by an earlier run: its shape and size, no load times.</summary>
     public static async Task<LoadReport> DescribeAsync(string path, CancellationToken ct)
     {
+        // A database kept by an older build gets this build's migrations (0003 builds the daily rollups from the hourly one).
+        var migration = Stopwatch.StartNew();
+        await using (var store = new SqliteQmStore(path))
+        {
+            var applied = await store.MigrateAsync(ct);
+            Console.Error.WriteLine($"SQLite: migrations [{string.Join(", ", applied)}] applied in {migration.Elapsed.TotalSeconds:F0} s");
+        }
+
+        var migrationTime = migration.Elapsed;
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         await connection.OpenAsync(ct);
         var (first, last, interactions, evaluations, hourlyRows) = await ShapeAsync(connection, ct);
         return new LoadReport("SQLite (reused)", new LoadCounts { Interactions = interactions, Evaluations = evaluations }, interactions, evaluations, hourlyRows,
-            first, last, TimeSpan.Zero, TimeSpan.Zero, FileSize(path));
+            first, last, TimeSpan.Zero, migrationTime, FileSize(path));
     }
 
     public static IAnalyticsStore Store(string path) => new SqliteAnalyticsStore(path);
@@ -139,6 +148,15 @@ internal static class SqliteBench
     {
         await using var cmd = SqliteQmStore.Command(connection, null,
             "SELECT min(start_ms), max(start_ms), count(*), (SELECT count(*) FROM evaluations), (SELECT count(*) FROM analytics_hourly) FROM interactions");
+        // The daily rollups' sizes, for the notes (stderr: the load report's columns are shared with PostgreSQL).
+        await using (var daily = SqliteQmStore.Command(connection, null,
+            "SELECT (SELECT count(*) FROM analytics_agent_daily), (SELECT count(*) FROM analytics_queue_daily), (SELECT count(*) FROM analytics_queue_hourly), (SELECT count(*) FROM analytics_mix_daily), (SELECT count(*) FROM analytics_agents)"))
+        await using (var sizes = await daily.ExecuteReaderAsync(ct))
+        {
+            await sizes.ReadAsync(ct);
+            Console.Error.WriteLine($"SQLite rollups: agent daily {sizes.GetInt64(0):N0}, queue daily {sizes.GetInt64(1):N0}, queue hourly {sizes.GetInt64(2):N0}, mix daily {sizes.GetInt64(3):N0} rows; {sizes.GetInt64(4):N0} agent keys");
+        }
+
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return (DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
