@@ -71,13 +71,9 @@ internal static class SqliteBench
         var rowsTime = total.Elapsed;
         progress.Done();
         var rollups = Stopwatch.StartNew();
-        await using (var rebuild = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.RebuildRollups))
+        await using (var rebuildTx = connection.BeginTransaction())
         {
-            SqliteQmStore.Bind(rebuild, "$sentiment_target", AnalyticsDefinitions.DefaultSentimentTarget);
-            rebuild.CommandTimeout = 0;
-            await using var rebuildTx = connection.BeginTransaction();
-            rebuild.Transaction = rebuildTx;
-            await rebuild.ExecuteNonQueryAsync(ct);
+            await SqliteRollups.RebuildAsync(connection, rebuildTx, ct);
             await rebuildTx.CommitAsync(ct);
         }
 

@@ -227,6 +227,7 @@ public abstract class AnalyticsRollupTests : IAsyncLifetime
         filters.Add(window with { ChannelType = mix[random.Next(mix.Count)].ChannelType, Direction = mix[random.Next(mix.Count)].Direction });
 
         var newYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        var calibrated = false;
         foreach (var filter in filters)
         {
             foreach (var grouping in new[] { AnalyticsGrouping.Agent, AnalyticsGrouping.Queue, AnalyticsGrouping.All })
@@ -275,7 +276,16 @@ public abstract class AnalyticsRollupTests : IAsyncLifetime
             Assert.Equal(
                 await analytics.MixAsync(filter, AnalyticsSource.Projections, CancellationToken.None),
                 await analytics.MixAsync(filter, AnalyticsSource.Rollups, CancellationToken.None));
+
+            // An engine that keeps calibration rollups answers what the period's evaluations give.
+            if (await analytics.CalibrationAsync(filter, 10, CancellationToken.None) is { } rolledCalibration)
+            {
+                AssertSame(CalibrationSums.Of(await analytics.EvaluationsAsync(filter, CancellationToken.None), 10), rolledCalibration);
+                calibrated |= rolledCalibration.Worst.Count > 0 && filter == wide;
+            }
         }
+
+        Assert.True(calibrated || await analytics.CalibrationAsync(wide, 10, CancellationToken.None) is null, "the data set has calibrated groups");
 
         var everything = await analytics.GroupTotalsAsync(AnalyticsGrouping.All, filters[0], AnalyticsSource.Rollups, KeyRange.All, 0, CancellationToken.None);
         Assert.True(everything[0].Totals.Interactions > 100 && everything[0].Totals.Evaluations > 50, "the data set is not trivial");
@@ -292,6 +302,27 @@ public abstract class AnalyticsRollupTests : IAsyncLifetime
 
         boundaries.Add(filter.To.ToUnixTimeMilliseconds());
         return boundaries;
+    }
+
+    private static void AssertSame(CalibrationSums expected, CalibrationSums actual)
+    {
+        Assert.Equal(expected.Scorecards.Select(s => s with { AbsDifferenceSum = 0, ManualMinusAutomatedSum = 0 }), actual.Scorecards.Select(s => s with { AbsDifferenceSum = 0, ManualMinusAutomatedSum = 0 }));
+        foreach (var (e, a) in expected.Scorecards.Zip(actual.Scorecards))
+        {
+            Assert.Equal(e.AbsDifferenceSum, a.AbsDifferenceSum, 6);
+            Assert.Equal(e.ManualMinusAutomatedSum, a.ManualMinusAutomatedSum, 6);
+        }
+
+        Assert.Equal(expected.Evaluators.Select(s => s with { RatioSum = 0, DeviationSum = 0 }), actual.Evaluators.Select(s => s with { RatioSum = 0, DeviationSum = 0 }));
+        foreach (var (e, a) in expected.Evaluators.Zip(actual.Evaluators))
+        {
+            Assert.Equal(e.RatioSum, a.RatioSum, 6);
+            Assert.Equal(e.DeviationSum, a.DeviationSum, 6);
+        }
+
+        Assert.Equal(
+            expected.Worst.Select(g => (g.AccountId, g.InteractionId, g.ScorecardName, g.Spread, string.Join(",", g.Evaluations.Select(e => $"{e.EvaluationId}:{e.EvaluatorUserId}:{e.EvaluationType}:{e.Ratio}")))),
+            actual.Worst.Select(g => (g.AccountId, g.InteractionId, g.ScorecardName, g.Spread, string.Join(",", g.Evaluations.Select(e => $"{e.EvaluationId}:{e.EvaluatorUserId}:{e.EvaluationType}:{e.Ratio}")))));
     }
 
     private static void AssertSame(MetricTotals expected, MetricTotals actual)

@@ -18,7 +18,7 @@ public sealed class SqliteAnalyticsRollupTests : AnalyticsRollupTests, IDisposab
 
     protected override IAnalyticsStore OpenAnalytics(IQmStore store) => new SqliteAnalyticsStore(Path);
 
-    protected override int[] AnalyticsMigrations => [2, 3];
+    protected override int[] AnalyticsMigrations => [2, 3, 5];
 
     protected override async Task UndoAnalyticsMigrationAsync()
     {
@@ -29,8 +29,10 @@ public sealed class SqliteAnalyticsRollupTests : AnalyticsRollupTests, IDisposab
             DROP TABLE analytics_hourly; DROP TABLE agent_identities; DROP TABLE analytics_queues;
             DROP TABLE analytics_agent_daily; DROP TABLE analytics_queue_hourly; DROP TABLE analytics_queue_daily;
             DROP TABLE analytics_mix_hourly; DROP TABLE analytics_mix_daily; DROP TABLE analytics_agents;
+            DROP TABLE calibration_scorecard_hourly; DROP TABLE calibration_scorecard_daily; DROP TABLE calibration_evaluator_hourly;
+            DROP TABLE calibration_evaluator_daily; DROP TABLE calibration_groups;
             DROP INDEX interactions_by_queue_start; DROP INDEX interactions_by_agent_start;
-            DELETE FROM schema_migrations WHERE version IN (2, 3);
+            DELETE FROM schema_migrations WHERE version IN (2, 3, 5);
             """;
         await downgrade.ExecuteNonQueryAsync();
     }

@@ -146,7 +146,8 @@ public sealed record EvaluationFact(
     string? EvaluationType,
     double? Ratio,
     string AgentId,
-    string? AgentName);
+    string? AgentName,
+    bool InteractionKnown = true);
 
 /// <summary>How interaction search results are ordered.</summary>
 public enum InteractionSort

@@ -22,6 +22,13 @@ public interface IAnalyticsStore
     /// <summary>Interactions by account, queue, channel, direction and disposition, in that order.</summary>
     Task<IReadOnlyList<MixCount>> MixAsync(AnalyticsFilter filter, AnalyticsSource source, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Calibration sums of the period from rollups, the <paramref name="worst"/> widest groups included; null when this
+    /// engine keeps no calibration rollups for these filters (then the report is computed from <see cref="EvaluationsAsync"/>).
+    /// The period's ends are whole UTC hours.
+    /// </summary>
+    Task<CalibrationSums?> CalibrationAsync(AnalyticsFilter filter, int worst, CancellationToken cancellationToken);
+
     /// <summary>Every evaluation reported in the period under the filter.</summary>
     Task<IReadOnlyList<EvaluationFact>> EvaluationsAsync(AnalyticsFilter filter, CancellationToken cancellationToken);
 

@@ -112,7 +112,7 @@ public sealed record RollupPlan(long FromDay, long ToDay, IReadOnlyList<HourSpan
 }
 
 /// <summary>Orders keys as SQLite's BINARY and PostgreSQL's "C" collation do: by their UTF-8 bytes.</summary>
-public sealed class Utf8Order : IComparer<string>
+public sealed class Utf8Order : IComparer<string?>
 {
     /// <summary>The comparer.</summary>
     public static Utf8Order Instance { get; } = new();

@@ -52,6 +52,10 @@ public sealed class PostgresAnalyticsStore : IAnalyticsStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>PostgreSQL keeps no calibration rollups: the report is computed from the period's evaluations.</remarks>
+    public Task<CalibrationSums?> CalibrationAsync(AnalyticsFilter filter, int worst, CancellationToken cancellationToken) => Task.FromResult<CalibrationSums?>(null);
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<EvaluationFact>> EvaluationsAsync(AnalyticsFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);

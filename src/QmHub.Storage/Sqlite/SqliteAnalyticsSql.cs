@@ -80,7 +80,7 @@ internal static class SqliteAnalyticsSql
     /// <summary>The sums every rollup but the mix keeps, in <see cref="Analytics.MetricTotals"/>' order.</summary>
     public static readonly string[] SumNames = SumColumns.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>The rollups a delta is added to, each with its key columns; <c>day</c> is the hour / 24.</summary>
+    /// <summary>The rollups of <see cref="Analytics.MetricTotals"/> a delta is added to, each with its key columns; <c>day</c> is the hour / 24; mix rollups keep interactions only.</summary>
     public static readonly (string Table, string[] Keys, bool MixOnly)[] RollupTables =
     [
         ("analytics_hourly", ["account_id", "agent_name", "agent_user_id", "hour", "queue_id", "channel_type", "direction"], false),
@@ -91,20 +91,83 @@ internal static class SqliteAnalyticsSql
         ("analytics_mix_daily", ["day", "account_id", "queue_id", "channel_type", "direction", "disposition"], true),
     ];
 
-    /// <summary>Adds the bound delta to a rollup row, creating it when missing.</summary>
-    public static string AddDelta(string table, string[] keys, bool mixOnly)
+    /// <summary>Adds the bound delta (<paramref name="sums"/>) to a rollup row, creating it when missing.</summary>
+    public static string AddDelta(string table, IReadOnlyList<string> keys, IReadOnlyList<string> sums)
     {
-        var sums = mixOnly ? ["interactions"] : SumNames;
         var columns = string.Join(", ", keys.Concat(sums));
         var values = string.Join(", ", keys.Concat(sums).Select(c => "$" + c));
         var updates = string.Join(", ", sums.Select(c => $"{c} = {c} + excluded.{c}"));
         return $"INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {updates}";
     }
 
-    /// <summary>Drops a rollup row that no longer counts anything (after a delta that took something away).</summary>
-    public static string PruneRow(string table, string[] keys, bool mixOnly) =>
-        $"DELETE FROM {table} WHERE {string.Join(" AND ", keys.Select(k => $"{k} = ${k}"))} AND interactions = 0"
-        + (mixOnly ? "" : " AND evaluations = 0");
+    /// <summary>Drops a rollup row whose <paramref name="counts"/> are all zero (after a delta that took something away).</summary>
+    public static string PruneRow(string table, IReadOnlyList<string> keys, IReadOnlyList<string> counts) =>
+        $"DELETE FROM {table} WHERE {string.Join(" AND ", keys.Select(k => $"{k} = ${k}").Concat(counts.Select(c => $"{c} = 0")))}";
+
+    /// <summary>The calibration sums of a scorecard (<see cref="Analytics.ScorecardCalibration"/>' order).</summary>
+    public static readonly string[] ScorecardSums =
+        ["groups", "evaluations", "pairs", "abs_difference_sum", "pairs_within", "manual_minus_automated_sum", "manual_automated_pairs"];
+
+    /// <summary>The calibration sums of an evaluator (<see cref="Analytics.EvaluatorCalibration"/>' order).</summary>
+    public static readonly string[] EvaluatorSums = ["evaluations", "ratio_sum", "ratio_n", "calibrated", "deviation_sum"];
+
+    private const string UnitEvaluationColumns = """
+        SELECT e.account_id, e.interaction_id, e.evaluation_id, e.scorecard_name, e.evaluator_user_id, e.evaluation_type, e.evaluation_score_ratio,
+            CASE WHEN i.interaction_id IS NULL THEN e.last_event_ts ELSE coalesce(i.start_ms, i.last_event_ts) END / 3600000,
+            coalesce(i.queue_id, ''), i.interaction_id IS NOT NULL
+        FROM evaluations e LEFT JOIN interactions i ON i.account_id = e.account_id AND i.interaction_id = e.interaction_id
+        """;
+
+    /// <summary>
+    /// The evaluations of one rollup unit with their hour, queue and whether their interaction is known: what the
+    /// unit's calibration sums are computed from.
+    /// </summary>
+    public const string UnitEvaluations = UnitEvaluationColumns + " WHERE true" + EvaluationsOfUnitInteraction
+        + " UNION ALL " + UnitEvaluationColumns + " WHERE true" + EvaluationOfUnitWithoutInteraction;
+
+    /// <summary>Every evaluation as <see cref="UnitEvaluations"/> reads it, unit by unit: the calibration rollups' one-pass build.</summary>
+    public const string AllUnitEvaluations = UnitEvaluationColumns + " ORDER BY e.account_id, e.interaction_id, e.evaluation_id";
+
+    /// <summary>Drops one unit's calibrated groups before its groups as they are now are written.</summary>
+    public const string DeleteUnitGroups = "DELETE FROM calibration_groups WHERE account_id = $account_id AND interaction_id = $interaction_id";
+
+    /// <summary>Records one calibrated group.</summary>
+    public const string InsertGroup = """
+        INSERT INTO calibration_groups (account_id, interaction_id, scorecard_name, hour, queue_id, spread)
+        VALUES ($account_id, $interaction_id, $scorecard_name, $hour, $queue_id, $spread)
+        """;
+
+    private const string CalibrationFilters = " AND ($account_id IS NULL OR r.account_id = $account_id) AND ($queue_id IS NULL OR r.queue_id = $queue_id)";
+
+    /// <summary>Per scorecard (and hour for the edges) over the period's days or edge hours.</summary>
+    public const string ScorecardDays = "SELECT r.scorecard_name, 0, sum(r.groups), sum(r.evaluations), sum(r.pairs), sum(r.abs_difference_sum), sum(r.pairs_within), "
+        + "sum(r.manual_minus_automated_sum), sum(r.manual_automated_pairs) FROM calibration_scorecard_daily r WHERE r.day >= $from_day AND r.day < $to_day"
+        + CalibrationFilters + " GROUP BY r.scorecard_name";
+
+    public const string ScorecardHours = "SELECT r.scorecard_name, r.hour, sum(r.groups), sum(r.evaluations), sum(r.pairs), sum(r.abs_difference_sum), sum(r.pairs_within), "
+        + "sum(r.manual_minus_automated_sum), sum(r.manual_automated_pairs) FROM json_each($hours) h JOIN calibration_scorecard_hourly r ON r.hour = h.value WHERE true"
+        + CalibrationFilters + " GROUP BY r.scorecard_name, r.hour";
+
+    /// <summary>Per evaluator (and hour for the edges) over the period's days or edge hours.</summary>
+    public const string EvaluatorDays = "SELECT r.evaluator_user_id, 0, sum(r.evaluations), sum(r.ratio_sum), sum(r.ratio_n), sum(r.calibrated), sum(r.deviation_sum) "
+        + "FROM calibration_evaluator_daily r WHERE r.day >= $from_day AND r.day < $to_day" + CalibrationFilters + " GROUP BY r.evaluator_user_id";
+
+    public const string EvaluatorHours = "SELECT r.evaluator_user_id, r.hour, sum(r.evaluations), sum(r.ratio_sum), sum(r.ratio_n), sum(r.calibrated), sum(r.deviation_sum) "
+        + "FROM json_each($hours) h JOIN calibration_evaluator_hourly r ON r.hour = h.value WHERE true" + CalibrationFilters + " GROUP BY r.evaluator_user_id, r.hour";
+
+    /// <summary>The widest-spread calibrated groups of the period's hours, as the report orders them.</summary>
+    public const string WidestGroups = """
+        SELECT r.account_id, r.interaction_id, r.scorecard_name, r.spread FROM calibration_groups r
+        WHERE r.hour >= $from_hour AND r.hour < $to_hour
+        """ + CalibrationFilters + " ORDER BY r.spread DESC, r.account_id, r.interaction_id, r.scorecard_name LIMIT $limit";
+
+    /// <summary>The scored evaluations of one calibrated group, in the order the report lists them.</summary>
+    public const string GroupEvaluations = """
+        SELECT evaluation_id, evaluator_user_id, evaluation_type, evaluation_score_ratio FROM evaluations
+        WHERE account_id = $account_id AND interaction_id = $interaction_id AND coalesce(scorecard_name, '') = $scorecard_name
+            AND evaluation_score_ratio IS NOT NULL
+        ORDER BY evaluation_id
+        """;
 
     /// <summary>After an evaluation's projection change: the names its unit reveals a user id for.</summary>
     public const string RecordUnitIdentities = """
@@ -139,6 +202,8 @@ internal static class SqliteAnalyticsSql
     public const string ClearRollups = """
         DELETE FROM analytics_hourly; DELETE FROM analytics_agent_daily; DELETE FROM analytics_queue_hourly; DELETE FROM analytics_queue_daily;
         DELETE FROM analytics_mix_hourly; DELETE FROM analytics_mix_daily; DELETE FROM analytics_agents;
+        DELETE FROM calibration_scorecard_hourly; DELETE FROM calibration_scorecard_daily; DELETE FROM calibration_evaluator_hourly;
+        DELETE FROM calibration_evaluator_daily; DELETE FROM calibration_groups;
         DELETE FROM agent_identities; DELETE FROM analytics_queues;
         """;
 

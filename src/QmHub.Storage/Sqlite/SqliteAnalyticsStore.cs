@@ -73,6 +73,20 @@ public sealed class SqliteAnalyticsStore : IAnalyticsStore
     }
 
     /// <inheritdoc />
+    /// <remarks>The calibration rollups are kept by account and queue: with an agent, channel or direction filter the report is computed from the evaluations.</remarks>
+    public async Task<CalibrationSums?> CalibrationAsync(AnalyticsFilter filter, int worst, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter.Agent is not null || filter.ChannelType is not null || filter.Direction is not null)
+        {
+            return null;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        return await SqliteRollupReader.CalibrationAsync(connection, filter, worst, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<EvaluationFact>> EvaluationsAsync(AnalyticsFilter filter, CancellationToken cancellationToken) =>
         ReadAllAsync(SqliteAnalyticsSql.Evaluations, filter, AnalyticsReaders.Evaluation, cancellationToken);
 

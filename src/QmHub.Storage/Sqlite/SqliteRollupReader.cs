@@ -112,6 +112,80 @@ internal static class SqliteRollupReader
             .ToList();
     }
 
+    /// <summary>Calibration sums of the period from the calibration rollups (account and queue filters only).</summary>
+    public static async Task<CalibrationSums> CalibrationAsync(SqliteConnection connection, AnalyticsFilter filter, int worst, CancellationToken ct)
+    {
+        var fromMs = filter.From.ToUnixTimeMilliseconds();
+        var toMs = filter.To.ToUnixTimeMilliseconds();
+        var plan = PlanOf(fromMs, toMs);
+        var hours = HoursOf([plan]);
+        var scorecards = new Dictionary<string, (ScorecardCalibration Days, Dictionary<long, ScorecardCalibration> Hours)>(StringComparer.Ordinal);
+        var evaluators = new Dictionary<string, (EvaluatorCalibration Days, Dictionary<long, EvaluatorCalibration> Hours)>(StringComparer.Ordinal);
+        async Task ReadAsync(string sql, Action<SqliteDataReader> read)
+        {
+            await using var cmd = Command(connection, sql, filter, plan.FromDay, plan.ToDay, hours, byDay: false);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                read(reader);
+            }
+        }
+
+        static ScorecardCalibration Scorecard(SqliteDataReader r) => new(NullIfEmpty(r.GetString(0)), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetDouble(5), r.GetInt64(6), r.GetDouble(7), r.GetInt64(8));
+        static EvaluatorCalibration Evaluator(SqliteDataReader r) => new(NullIfEmpty(r.GetString(0)), r.GetInt64(2), r.GetDouble(3), r.GetInt64(4), r.GetInt64(5), r.GetDouble(6));
+        if (plan.HasDays)
+        {
+            await ReadAsync(SqliteAnalyticsSql.ScorecardDays, r => scorecards[r.GetString(0)] = (Scorecard(r), []));
+            await ReadAsync(SqliteAnalyticsSql.EvaluatorDays, r => evaluators[r.GetString(0)] = (Evaluator(r), []));
+        }
+
+        if (plan.Edges.Count > 0)
+        {
+            await ReadAsync(SqliteAnalyticsSql.ScorecardHours, r => Of(scorecards, r.GetString(0), () => new ScorecardCalibration(NullIfEmpty(r.GetString(0)), 0, 0, 0, 0, 0, 0, 0)).Hours[r.GetInt64(1)] = Scorecard(r));
+            await ReadAsync(SqliteAnalyticsSql.EvaluatorHours, r => Of(evaluators, r.GetString(0), () => new EvaluatorCalibration(NullIfEmpty(r.GetString(0)), 0, 0, 0, 0, 0)).Hours[r.GetInt64(1)] = Evaluator(r));
+        }
+
+        var scorecardSums = scorecards.Values.Select(v => Combine(plan, v.Days, v.Hours, (a, b, sign) => a.Add(b, sign)))
+            .Where(s => s.Groups > 0).OrderBy(s => s.ScorecardName, Utf8Order.Instance).ToList();
+        var evaluatorSums = evaluators.Values.Select(v => Combine(plan, v.Days, v.Hours, (a, b, sign) => a.Add(b, sign)))
+            .Where(e => e.Evaluations > 0).OrderBy(e => e.EvaluatorUserId, Utf8Order.Instance).ToList();
+
+        var widest = new List<CalibrationGroup>();
+        await using (var groups = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.WidestGroups))
+        {
+            SqliteQmStore.Bind(groups, "$from_hour", fromMs / AnalyticsDefinitions.RollupBucketMs);
+            SqliteQmStore.Bind(groups, "$to_hour", toMs / AnalyticsDefinitions.RollupBucketMs);
+            SqliteQmStore.Bind(groups, "$account_id", filter.AccountId);
+            SqliteQmStore.Bind(groups, "$queue_id", filter.QueueId);
+            SqliteQmStore.Bind(groups, "$limit", worst);
+            await using var reader = await groups.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                widest.Add(new CalibrationGroup(reader.GetString(0), reader.GetString(1), NullIfEmpty(reader.GetString(2)), reader.GetDouble(3), []));
+            }
+        }
+
+        await using var members = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.GroupEvaluations);
+        for (var i = 0; i < widest.Count; i++)
+        {
+            var group = widest[i];
+            SqliteQmStore.Bind(members, "$account_id", group.AccountId);
+            SqliteQmStore.Bind(members, "$interaction_id", group.InteractionId);
+            SqliteQmStore.Bind(members, "$scorecard_name", group.ScorecardName ?? "");
+            await using var reader = await members.ExecuteReaderAsync(ct);
+            var evaluations = new List<EvaluationFact>();
+            while (await reader.ReadAsync(ct))
+            {
+                evaluations.Add(new EvaluationFact(group.AccountId, group.InteractionId, reader.GetString(0), group.ScorecardName, AnalyticsReaders.NullableString(reader, 1),
+                    AnalyticsReaders.NullableString(reader, 2), reader.GetDouble(3), "", null));
+            }
+
+            widest[i] = group with { Evaluations = evaluations };
+        }
+
+        return new CalibrationSums(scorecardSums, evaluatorSums, widest);
+    }
+
     /// <summary>
     /// The agent list: agents in key order after the cursor, read a chunk at a time (the chunk's agents only, by their
     /// keys) until the page is full; agents with nothing in the period under the filters are skipped.
@@ -283,6 +357,36 @@ internal static class SqliteRollupReader
         }
 
         return (keys.After is null || Compare(key, keys.After) > 0) && (keys.Through is null || Compare(key, keys.Through) <= 0);
+    }
+
+    private static T Combine<T>(RollupPlan plan, T days, Dictionary<long, T> hours, Func<T, T, int, T> add)
+    {
+        var sum = days;
+        foreach (var edge in plan.Edges)
+        {
+            for (var h = edge.FromHour; h < edge.ToHour; h++)
+            {
+                if (hours.TryGetValue(h, out var hour))
+                {
+                    sum = add(sum, hour, edge.Sign);
+                }
+            }
+        }
+
+        return sum;
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private static (T Days, Dictionary<long, T> Hours) Of<T>(Dictionary<string, (T Days, Dictionary<long, T> Hours)> map, string key, Func<T> zero)
+    {
+        if (!map.TryGetValue(key, out var value))
+        {
+            value = (zero(), []);
+            map[key] = value;
+        }
+
+        return value;
     }
 
     private static TValue Of<TKey, TValue>(Dictionary<TKey, TValue> map, TKey key)

@@ -76,19 +76,82 @@ internal static class SqliteRollups
     /// <summary>The migration that creates the daily, queue and mix rollups.</summary>
     public const int DailyMigration = 3;
 
+    /// <summary>The migration that creates the calibration rollups.</summary>
+    public const int CalibrationMigration = 5;
+
     /// <summary>Builds the rollups that migrations just created from what the database already holds, in the migration's transaction.</summary>
     public static async Task BuildAfterMigrationAsync(IReadOnlyList<int> applied, SqliteConnection connection, SqliteTransaction tx, CancellationToken ct)
     {
-        var sql = applied.Contains(HourlyMigration) ? SqliteAnalyticsSql.RebuildRollups
-            : applied.Contains(DailyMigration) ? SqliteAnalyticsSql.DeriveRollups
-            : null;
-        if (sql is not null)
+        if (applied.Contains(HourlyMigration))
         {
-            await using var cmd = SqliteQmStore.Command(connection, tx, sql);
+            await RebuildAsync(connection, tx, ct);
+            return;
+        }
+
+        if (applied.Contains(DailyMigration))
+        {
+            await using var cmd = SqliteQmStore.Command(connection, tx, SqliteAnalyticsSql.DeriveRollups);
+            cmd.CommandTimeout = 0;
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        if (applied.Contains(CalibrationMigration))
+        {
+            await BuildCalibrationAsync(connection, tx, ct);
+        }
+    }
+
+    /// <summary>Rebuilds every rollup from the projections in one pass (SQL for the sums, the calibration sums unit by unit).</summary>
+    public static async Task RebuildAsync(SqliteConnection connection, SqliteTransaction tx, CancellationToken ct)
+    {
+        await using (var cmd = SqliteQmStore.Command(connection, tx, SqliteAnalyticsSql.RebuildRollups))
+        {
             SqliteQmStore.Bind(cmd, "$sentiment_target", AnalyticsDefinitions.DefaultSentimentTarget);
             cmd.CommandTimeout = 0;
             await cmd.ExecuteNonQueryAsync(ct);
         }
+
+        await BuildCalibrationAsync(connection, tx, ct);
+    }
+
+    /// <summary>The calibration rollups from every evaluation, unit by unit, as ingest keeps them; added every 20,000 units.</summary>
+    private static async Task BuildCalibrationAsync(SqliteConnection connection, SqliteTransaction tx, CancellationToken ct)
+    {
+        const int UnitsPerFlush = 20_000;
+        var s = Prepared.GetValue(connection, c => new Statements(c));
+        s.Enlist(tx);
+        await using var cmd = SqliteQmStore.Command(connection, tx, SqliteAnalyticsSql.AllUnitEvaluations);
+        cmd.CommandTimeout = 0;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var unit = new List<(long Hour, string Queue, EvaluationFact Fact)>();
+        var units = 0;
+        async Task EndUnitAsync()
+        {
+            if (unit.Count > 0)
+            {
+                s.AddCalibration(unit[0].Fact.AccountId, unit[0].Fact.InteractionId, unit, subtract: false);
+                unit = [];
+                if (++units % UnitsPerFlush == 0)
+                {
+                    await s.FlushAsync(ct);
+                }
+            }
+        }
+
+        while (await reader.ReadAsync(ct))
+        {
+            var row = ReadUnitEvaluation(reader);
+            // Evaluations that name no interaction are units of their own.
+            if (unit.Count > 0 && (row.Fact.InteractionId is null || row.Fact.AccountId != unit[0].Fact.AccountId || row.Fact.InteractionId != unit[0].Fact.InteractionId))
+            {
+                await EndUnitAsync();
+            }
+
+            unit.Add(row);
+        }
+
+        await EndUnitAsync();
+        await s.FlushAsync(ct);
     }
 
     /// <summary>Empties the rollups, in the transaction that empties the projections.</summary>
@@ -109,7 +172,7 @@ internal static class SqliteRollups
         public object Value(string column) => column switch
         {
             "hour" => Hour,
-            "day" => Math.DivRem(Hour, RollupPlan.HoursPerDay, out var into) - (into < 0 ? 1 : 0),
+            "day" => Day(Hour),
             "account_id" => AccountId,
             "agent_name" => AgentName,
             "agent_user_id" => AgentUserId,
@@ -133,73 +196,117 @@ internal static class SqliteRollups
             rollup.Keys.Contains("disposition") ? Disposition : "");
     }
 
-    /// <summary>One rollup table with its prepared statements.</summary>
-    private sealed class Rollup(SqliteConnection connection, string table, string[] keys, bool mixOnly)
+    /// <summary>One rollup table with its prepared statements: its key columns, its sums, and the counts that all zero mean an empty row.</summary>
+    private sealed class Rollup(SqliteConnection connection, string table, string[] keys, string[] sums, string[] counts)
     {
         public string[] Keys { get; } = keys;
 
-        public bool MixOnly { get; } = mixOnly;
+        public SqliteCommand Add { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.AddDelta(table, keys, sums));
 
-        public SqliteCommand Add { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.AddDelta(table, keys, mixOnly));
+        public SqliteCommand Prune { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.PruneRow(table, keys, counts));
 
-        public SqliteCommand Prune { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.PruneRow(table, keys, mixOnly));
+        public void Enlist(SqliteTransaction tx)
+        {
+            Add.Transaction = tx;
+            Prune.Transaction = tx;
+        }
 
-        /// <summary>Adds <paramref name="delta"/> to the row of <paramref name="key"/>; drops the row when it is left counting nothing.</summary>
-        public async Task ApplyAsync(FactKey key, MetricTotals delta, CancellationToken ct)
+        /// <summary>Adds the sums <paramref name="values"/> to the row of <paramref name="key"/>; drops the row when <paramref name="shrinks"/> and it is left counting nothing.</summary>
+        public async Task ApplyAsync(Func<string, object> key, object[] values, bool shrinks, CancellationToken ct)
         {
             foreach (var column in Keys)
             {
-                var value = key.Value(column);
+                var value = key(column);
                 SqliteQmStore.Bind(Add, "$" + column, value);
                 SqliteQmStore.Bind(Prune, "$" + column, value);
             }
 
-            if (MixOnly)
+            for (var i = 0; i < sums.Length; i++)
             {
-                SqliteQmStore.Bind(Add, "$interactions", delta.Interactions);
-            }
-            else
-            {
-                BindSums(Add, delta);
+                SqliteQmStore.Bind(Add, "$" + sums[i], values[i]);
             }
 
             await Add.ExecuteNonQueryAsync(ct);
-            if (delta.Interactions < 0 || (!MixOnly && delta.Evaluations < 0))
+            if (shrinks)
             {
                 await Prune.ExecuteNonQueryAsync(ct);
             }
         }
-
-        private static void BindSums(SqliteCommand cmd, MetricTotals t)
-        {
-            object[] sums =
-            [
-                t.Interactions, t.HandleSSum, t.HandleN, t.SentimentSum, t.SentimentN, t.BelowTargetN, t.EngagementSum, t.EngagementN,
-                t.SilenceSum, t.SilenceN, t.HoldSum, t.HoldN, t.CrosstalkSum, t.CrosstalkN, t.Evaluations, t.EvaluationsManual,
-                t.EvaluationsAutomated, t.RatioSum, t.RatioN, t.EvaluatedInteractions,
-            ];
-            for (var i = 0; i < sums.Length; i++)
-            {
-                SqliteQmStore.Bind(cmd, "$" + SqliteAnalyticsSql.SumNames[i], sums[i]);
-            }
-        }
     }
+
+    /// <summary>The sums of <see cref="MetricTotals"/> in column order.</summary>
+    private static object[] Values(MetricTotals t) =>
+    [
+        t.Interactions, t.HandleSSum, t.HandleN, t.SentimentSum, t.SentimentN, t.BelowTargetN, t.EngagementSum, t.EngagementN,
+        t.SilenceSum, t.SilenceN, t.HoldSum, t.HoldN, t.CrosstalkSum, t.CrosstalkN, t.Evaluations, t.EvaluationsManual,
+        t.EvaluationsAutomated, t.RatioSum, t.RatioN, t.EvaluatedInteractions,
+    ];
+
+    /// <summary>A calibration rollup row's key: hour (or first hour of the day), account, queue, scorecard or evaluator.</summary>
+    private readonly record struct CalibrationKey(long Hour, string AccountId, string QueueId, string Name)
+    {
+        public CalibrationKey Daily => this with { Hour = Day(Hour) * RollupPlan.HoursPerDay };
+
+        public object Value(string column) => column switch
+        {
+            "hour" => Hour,
+            "day" => Day(Hour),
+            "account_id" => AccountId,
+            "queue_id" => QueueId,
+            "scorecard_name" or "evaluator_user_id" => Name,
+            _ => throw new ArgumentOutOfRangeException(nameof(column), column, "not a calibration key column"),
+        };
+    }
+
+    /// <summary>One calibrated group of a unit as calibration_groups keeps it.</summary>
+    private sealed record GroupRow(string ScorecardName, long Hour, string QueueId, double Spread);
+
+    private static long Day(long hour) => Math.DivRem(hour, RollupPlan.HoursPerDay, out var into) - (into < 0 ? 1 : 0);
 
     /// <summary>Prepared once per writer connection, with the deltas of its current transaction; the connection disposes the commands when it closes.</summary>
     private sealed class Statements(SqliteConnection connection)
     {
+        private static readonly string[] MetricCounts = ["interactions", "evaluations"];
+        private static readonly string[] MixSums = ["interactions"];
+
         private readonly Dictionary<FactKey, MetricTotals> _pending = [];
+        private readonly Dictionary<CalibrationKey, ScorecardCalibration> _scorecards = [];
+        private readonly Dictionary<CalibrationKey, EvaluatorCalibration> _evaluators = [];
+        private readonly Dictionary<(string Account, string Interaction), List<GroupRow>> _groups = [];
         private SqliteTransaction? _pendingTx;
 
         public SqliteCommand Current { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.CurrentInteractionOfEvaluation);
 
         public SqliteCommand Facts { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.UnitRollupFacts);
 
+        public SqliteCommand Evaluations { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.UnitEvaluations);
+
         public SqliteCommand Identities { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.RecordUnitIdentities);
 
         public SqliteCommand Queue { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.RecordUnitQueue);
 
-        public Rollup[] Rollups { get; } = [.. SqliteAnalyticsSql.RollupTables.Select(t => new Rollup(connection, t.Table, t.Keys, t.MixOnly))];
+        public SqliteCommand DeleteGroups { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.DeleteUnitGroups);
+
+        public SqliteCommand InsertGroup { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.InsertGroup);
+
+        /// <summary>The rollups of <see cref="MetricTotals"/>, with whether each keeps interactions only.</summary>
+        public (Rollup Rollup, bool MixOnly)[] Rollups { get; } =
+        [
+            .. SqliteAnalyticsSql.RollupTables.Select(t => (
+                new Rollup(connection, t.Table, t.Keys, t.MixOnly ? MixSums : SqliteAnalyticsSql.SumNames, t.MixOnly ? MixSums : MetricCounts), t.MixOnly)),
+        ];
+
+        public Rollup ScorecardHourly { get; } = new(connection, "calibration_scorecard_hourly", ["hour", "account_id", "queue_id", "scorecard_name"],
+            SqliteAnalyticsSql.ScorecardSums, ["groups", "evaluations"]);
+
+        public Rollup ScorecardDaily { get; } = new(connection, "calibration_scorecard_daily", ["day", "account_id", "queue_id", "scorecard_name"],
+            SqliteAnalyticsSql.ScorecardSums, ["groups", "evaluations"]);
+
+        public Rollup EvaluatorHourly { get; } = new(connection, "calibration_evaluator_hourly", ["hour", "account_id", "queue_id", "evaluator_user_id"],
+            SqliteAnalyticsSql.EvaluatorSums, ["evaluations"]);
+
+        public Rollup EvaluatorDaily { get; } = new(connection, "calibration_evaluator_daily", ["day", "account_id", "queue_id", "evaluator_user_id"],
+            SqliteAnalyticsSql.EvaluatorSums, ["evaluations"]);
 
         /// <summary>Enlists every statement in <paramref name="tx"/>; deltas left from another transaction (one that failed) are dropped.</summary>
         public void Enlist(SqliteTransaction tx)
@@ -207,32 +314,94 @@ internal static class SqliteRollups
             if (!ReferenceEquals(tx, _pendingTx))
             {
                 _pending.Clear();
+                _scorecards.Clear();
+                _evaluators.Clear();
+                _groups.Clear();
                 _pendingTx = tx;
             }
 
-            Current.Transaction = tx;
-            Facts.Transaction = tx;
-            Identities.Transaction = tx;
-            Queue.Transaction = tx;
-            foreach (var rollup in Rollups)
+            foreach (var command in (ReadOnlySpan<SqliteCommand>)[Current, Facts, Evaluations, Identities, Queue, DeleteGroups, InsertGroup])
             {
-                rollup.Add.Transaction = tx;
-                rollup.Prune.Transaction = tx;
+                command.Transaction = tx;
+            }
+
+            foreach (var (rollup, _) in Rollups)
+            {
+                rollup.Enlist(tx);
+            }
+
+            foreach (var rollup in (ReadOnlySpan<Rollup>)[ScorecardHourly, ScorecardDaily, EvaluatorHourly, EvaluatorDaily])
+            {
+                rollup.Enlist(tx);
             }
         }
 
-        /// <summary>Adds the unit's facts as they are now (or subtracts them) to the transaction's deltas.</summary>
+        /// <summary>Adds the unit's facts and calibration sums as they are now (or subtracts them) to the transaction's deltas.</summary>
         public async Task AddFactsAsync(string accountId, string? interactionId, string? evaluationId, bool subtract, CancellationToken ct)
         {
             BindUnit(Facts, accountId, interactionId, evaluationId);
-            await using var reader = await Facts.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            await using (var reader = await Facts.ExecuteReaderAsync(ct))
             {
-                var key = new FactKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetString(5), reader.GetString(6), reader.GetString(7));
-                var facts = AnalyticsReaders.Totals(reader, 8);
-                var delta = subtract ? facts.Negate() : facts;
-                _pending[key] = _pending.TryGetValue(key, out var sum) ? sum.Add(delta) : delta;
+                while (await reader.ReadAsync(ct))
+                {
+                    var key = new FactKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                        reader.GetString(5), reader.GetString(6), reader.GetString(7));
+                    var facts = AnalyticsReaders.Totals(reader, 8);
+                    var delta = subtract ? facts.Negate() : facts;
+                    _pending[key] = _pending.TryGetValue(key, out var sum) ? sum.Add(delta) : delta;
+                }
+            }
+
+            BindUnit(Evaluations, accountId, interactionId, evaluationId);
+            var evaluations = new List<(long Hour, string Queue, EvaluationFact Fact)>();
+            await using (var reader = await Evaluations.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    evaluations.Add(ReadUnitEvaluation(reader));
+                }
+            }
+
+            AddCalibration(accountId, interactionId, evaluations, subtract);
+        }
+
+        /// <summary>Adds (or subtracts) one unit's calibration sums, from its evaluations, to the transaction's deltas; records its groups as they now are.</summary>
+        public void AddCalibration(string accountId, string? interactionId, List<(long Hour, string Queue, EvaluationFact Fact)> evaluations, bool subtract)
+        {
+            var sign = subtract ? -1 : 1;
+            var groups = new List<GroupRow>();
+            // An analysed interaction's evaluations share its hour and queue; the others each have their own.
+            foreach (var part in evaluations.GroupBy(e => (e.Hour, e.Queue)))
+            {
+                var sums = CalibrationSums.Of(part.Select(e => e.Fact), int.MaxValue);
+                foreach (var scorecard in sums.Scorecards)
+                {
+                    var key = new CalibrationKey(part.Key.Hour, accountId, part.Key.Queue, scorecard.ScorecardName ?? "");
+                    _scorecards[key] = _scorecards.TryGetValue(key, out var sum) ? sum.Add(scorecard, sign) : new ScorecardCalibration(scorecard.ScorecardName, 0, 0, 0, 0, 0, 0, 0).Add(scorecard, sign);
+                }
+
+                foreach (var evaluator in sums.Evaluators)
+                {
+                    var key = new CalibrationKey(part.Key.Hour, accountId, part.Key.Queue, evaluator.EvaluatorUserId ?? "");
+                    _evaluators[key] = _evaluators.TryGetValue(key, out var sum) ? sum.Add(evaluator, sign) : new EvaluatorCalibration(evaluator.EvaluatorUserId, 0, 0, 0, 0, 0).Add(evaluator, sign);
+                }
+
+                groups.AddRange(sums.Worst.Select(g => new GroupRow(g.ScorecardName ?? "", part.Key.Hour, part.Key.Queue, g.Spread)));
+            }
+
+            // The groups a unit had are replaced at the flush by the ones it has after its last change in the transaction;
+            // a unit that neither had nor has groups writes nothing.
+            if (interactionId is not null)
+            {
+                var unit = (accountId, interactionId);
+                if (subtract && groups.Count > 0)
+                {
+                    _groups[unit] = [];
+                }
+                else if (!subtract && (groups.Count > 0 || _groups.ContainsKey(unit)))
+                {
+                    _groups[unit] = groups;
+                }
             }
         }
 
@@ -242,15 +411,10 @@ internal static class SqliteRollups
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
-        /// <summary>Sums the pending deltas per row of each rollup and adds them.</summary>
+        /// <summary>Sums the pending deltas per row of each rollup and adds them; rewrites the groups of the units that changed.</summary>
         public async Task FlushAsync(CancellationToken ct)
         {
-            if (_pending.Count == 0)
-            {
-                return;
-            }
-
-            foreach (var rollup in Rollups)
+            foreach (var (rollup, mixOnly) in Rollups)
             {
                 var rows = new Dictionary<FactKey, MetricTotals>();
                 foreach (var (key, delta) in _pending)
@@ -261,15 +425,76 @@ internal static class SqliteRollups
 
                 foreach (var (key, delta) in rows)
                 {
-                    var changes = rollup.MixOnly ? delta.Interactions != 0 : delta != MetricTotals.Zero;
-                    if (changes)
+                    if (mixOnly ? delta.Interactions != 0 : delta != MetricTotals.Zero)
                     {
-                        await rollup.ApplyAsync(key, delta, ct);
+                        await rollup.ApplyAsync(key.Value, mixOnly ? [delta.Interactions] : Values(delta),
+                            delta.Interactions < 0 || (!mixOnly && delta.Evaluations < 0), ct);
                     }
                 }
             }
 
+            await FlushCalibrationAsync(ct);
             _pending.Clear();
+        }
+
+        private async Task FlushCalibrationAsync(CancellationToken ct)
+        {
+            foreach (var daily in new[] { false, true })
+            {
+                var scorecards = new Dictionary<CalibrationKey, ScorecardCalibration>();
+                foreach (var (key, delta) in _scorecards)
+                {
+                    var row = daily ? key.Daily : key;
+                    scorecards[row] = scorecards.TryGetValue(row, out var sum) ? sum.Add(delta) : delta;
+                }
+
+                foreach (var (key, d) in scorecards)
+                {
+                    if (d.Groups != 0 || d.Evaluations != 0 || d.Pairs != 0 || d.AbsDifferenceSum != 0 || d.ManualMinusAutomatedSum != 0)
+                    {
+                        await (daily ? ScorecardDaily : ScorecardHourly).ApplyAsync(key.Value,
+                            [d.Groups, d.Evaluations, d.Pairs, d.AbsDifferenceSum, d.PairsWithin, d.ManualMinusAutomatedSum, d.ManualAutomatedPairs],
+                            d.Groups < 0 || d.Evaluations < 0, ct);
+                    }
+                }
+
+                var evaluators = new Dictionary<CalibrationKey, EvaluatorCalibration>();
+                foreach (var (key, delta) in _evaluators)
+                {
+                    var row = daily ? key.Daily : key;
+                    evaluators[row] = evaluators.TryGetValue(row, out var sum) ? sum.Add(delta) : delta;
+                }
+
+                foreach (var (key, d) in evaluators)
+                {
+                    if (d.Evaluations != 0 || d.RatioSum != 0 || d.RatioN != 0 || d.Calibrated != 0 || d.DeviationSum != 0)
+                    {
+                        await (daily ? EvaluatorDaily : EvaluatorHourly).ApplyAsync(key.Value,
+                            [d.Evaluations, d.RatioSum, d.RatioN, d.Calibrated, d.DeviationSum], d.Evaluations < 0, ct);
+                    }
+                }
+            }
+
+            foreach (var ((account, interaction), groups) in _groups)
+            {
+                SqliteQmStore.Bind(DeleteGroups, "$account_id", account);
+                SqliteQmStore.Bind(DeleteGroups, "$interaction_id", interaction);
+                await DeleteGroups.ExecuteNonQueryAsync(ct);
+                foreach (var group in groups)
+                {
+                    SqliteQmStore.Bind(InsertGroup, "$account_id", account);
+                    SqliteQmStore.Bind(InsertGroup, "$interaction_id", interaction);
+                    SqliteQmStore.Bind(InsertGroup, "$scorecard_name", group.ScorecardName);
+                    SqliteQmStore.Bind(InsertGroup, "$hour", group.Hour);
+                    SqliteQmStore.Bind(InsertGroup, "$queue_id", group.QueueId);
+                    SqliteQmStore.Bind(InsertGroup, "$spread", group.Spread);
+                    await InsertGroup.ExecuteNonQueryAsync(ct);
+                }
+            }
+
+            _scorecards.Clear();
+            _evaluators.Clear();
+            _groups.Clear();
         }
 
         private static void BindUnit(SqliteCommand cmd, string accountId, string? interactionId, string? evaluationId)
@@ -280,4 +505,9 @@ internal static class SqliteRollups
             SqliteQmStore.Bind(cmd, "$sentiment_target", AnalyticsDefinitions.DefaultSentimentTarget);
         }
     }
+
+    /// <summary>A row of <see cref="SqliteAnalyticsSql.UnitEvaluations"/>: hour, queue, and the evaluation as calibration reads it.</summary>
+    private static (long Hour, string Queue, EvaluationFact Fact) ReadUnitEvaluation(SqliteDataReader r) => (r.GetInt64(7), r.GetString(8), new EvaluationFact(
+        r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
+        r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetDouble(6), "", null, InteractionKnown: r.GetInt64(9) != 0));
 }

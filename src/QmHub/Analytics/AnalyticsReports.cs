@@ -138,6 +138,11 @@ public sealed class AnalyticsReports(IAnalyticsStore store, AnalyticsSource? for
     public async Task<CalibrationReport> CalibrationAsync(ReportRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (SourceFor(request.Filter, null) == AnalyticsSource.Rollups && await store.CalibrationAsync(request.Filter, WorstDisagreements, ct) is { } sums)
+        {
+            return Calibration.Report(sums, request.Period(AnalyticsSource.Rollups));
+        }
+
         var evaluations = await store.EvaluationsAsync(request.Filter, ct);
         return Calibration.Compute(evaluations, WorstDisagreements, request.Period(AnalyticsSource.Projections));
     }

@@ -53,66 +53,23 @@ public sealed record CalibrationReport(
 /// </summary>
 public static class Calibration
 {
-    private const double Tolerance = 0.10 + 1e-9;
+    /// <summary>Computes the report from a period's evaluations; <paramref name="worst"/> disagreements at most.</summary>
+    public static CalibrationReport Compute(IReadOnlyList<EvaluationFact> evaluations, int worst, ReportPeriod period) =>
+        Report(CalibrationSums.Of(evaluations, worst), period);
 
-    /// <summary>Computes the report; <paramref name="worst"/> disagreements at most.</summary>
-    public static CalibrationReport Compute(IReadOnlyList<EvaluationFact> evaluations, int worst, ReportPeriod period)
+    /// <summary>The report from its sums (computed from evaluations or read from the calibration rollups).</summary>
+    public static CalibrationReport Report(CalibrationSums sums, ReportPeriod period)
     {
-        ArgumentNullException.ThrowIfNull(evaluations);
-        var groups = evaluations
-            .Where(e => e.InteractionId is not null && e.Ratio is not null)
-            .GroupBy(e => (e.AccountId, InteractionId: e.InteractionId ?? "", Scorecard: e.ScorecardName))
-            .Where(g => g.Count() >= 2)
-            .ToList();
-
-        var scorecards = groups.GroupBy(g => g.Key.Scorecard).OrderBy(s => s.Key, StringComparer.Ordinal).Select(s =>
-        {
-            var pairs = s.SelectMany(Pairs).ToList();
-            var mixed = pairs.Where(p => IsType(p.A, "MANUAL") && IsType(p.B, "AUTOMATED") || IsType(p.A, "AUTOMATED") && IsType(p.B, "MANUAL"))
-                .Select(p => IsType(p.A, "MANUAL") ? Ratio(p.A) - Ratio(p.B) : Ratio(p.B) - Ratio(p.A)).ToList();
-            return new CalibrationScorecard(
-                s.Key, s.Count(), s.Sum(g => g.Count()), pairs.Count,
-                Mean(pairs.Select(p => Math.Abs(Ratio(p.A) - Ratio(p.B)))),
-                Mean(pairs.Select(p => Math.Abs(Ratio(p.A) - Ratio(p.B)) <= Tolerance ? 1.0 : 0.0)),
-                Mean(mixed), mixed.Count);
-        }).ToList();
-
-        var deviations = groups.SelectMany(g => g.Select(e =>
-            (e.EvaluatorUserId, Deviation: Ratio(e) - g.Where(o => !ReferenceEquals(o, e)).Average(Ratio)))).ToList();
-        var evaluators = evaluations.GroupBy(e => e.EvaluatorUserId).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
-        {
-            var mine = deviations.Where(d => d.EvaluatorUserId == g.Key).Select(d => d.Deviation).ToList();
-            return new CalibrationEvaluator(g.Key, g.Count(), Mean(g.Where(e => e.Ratio is not null).Select(Ratio)), mine.Count, Mean(mine));
-        }).ToList();
-
-        var disagreements = groups
-            .Select(g => new Disagreement(g.Key.AccountId, g.Key.InteractionId, g.Key.Scorecard, MetricValues.Round(g.Max(Ratio) - g.Min(Ratio)),
-                g.Select(e => new DisagreementEvaluation(e.EvaluationId, e.EvaluatorUserId, e.EvaluationType, Ratio(e))).ToList()))
-            .OrderByDescending(d => d.Spread).ThenBy(d => d.AccountId, StringComparer.Ordinal).ThenBy(d => d.InteractionId, StringComparer.Ordinal)
-            .Take(worst)
-            .ToList();
+        ArgumentNullException.ThrowIfNull(sums);
+        var scorecards = sums.Scorecards.Select(s => new CalibrationScorecard(
+            s.ScorecardName, s.Groups, s.Evaluations, s.Pairs, Mean(s.AbsDifferenceSum, s.Pairs), Mean(s.PairsWithin, s.Pairs),
+            Mean(s.ManualMinusAutomatedSum, s.ManualAutomatedPairs), s.ManualAutomatedPairs)).ToList();
+        var evaluators = sums.Evaluators.Select(e => new CalibrationEvaluator(
+            e.EvaluatorUserId, e.Evaluations, Mean(e.RatioSum, e.RatioN), e.Calibrated, Mean(e.DeviationSum, e.Calibrated))).ToList();
+        var disagreements = sums.Worst.Select(g => new Disagreement(g.AccountId, g.InteractionId, g.ScorecardName, g.Spread,
+            g.Evaluations.Select(e => new DisagreementEvaluation(e.EvaluationId, e.EvaluatorUserId, e.EvaluationType, e.Ratio ?? 0)).ToList())).ToList();
         return new CalibrationReport(scorecards, evaluators, disagreements, period);
     }
 
-    private static IEnumerable<(EvaluationFact A, EvaluationFact B)> Pairs(IEnumerable<EvaluationFact> group)
-    {
-        var list = group.ToList();
-        for (var i = 0; i < list.Count; i++)
-        {
-            for (var j = i + 1; j < list.Count; j++)
-            {
-                yield return (list[i], list[j]);
-            }
-        }
-    }
-
-    private static bool IsType(EvaluationFact e, string type) => string.Equals(e.EvaluationType, type, StringComparison.Ordinal);
-
-    private static double Ratio(EvaluationFact e) => e.Ratio ?? 0;
-
-    private static double? Mean(IEnumerable<double> values)
-    {
-        var list = values.ToList();
-        return list.Count > 0 ? MetricValues.Round(list.Average()) : null;
-    }
+    private static double? Mean(double sum, long count) => count > 0 ? MetricValues.Round(sum / count) : null;
 }

@@ -1,0 +1,72 @@
+-- Calibration (CalibrationSums) per interaction, kept with the other rollups: per scorecard over calibrated groups
+-- (one analysed interaction's scored evaluations on one scorecard, two or more), per evaluator, by hour and UTC day,
+-- account and queue; and every calibrated group with its spread, for the worst disagreements.
+CREATE TABLE calibration_scorecard_hourly (
+    hour                       INTEGER NOT NULL,
+    account_id                 TEXT    NOT NULL,
+    queue_id                   TEXT    NOT NULL,
+    scorecard_name             TEXT    NOT NULL,
+    groups                     INTEGER NOT NULL,
+    evaluations                INTEGER NOT NULL,
+    pairs                      INTEGER NOT NULL,
+    abs_difference_sum         REAL    NOT NULL,
+    pairs_within               INTEGER NOT NULL,
+    manual_minus_automated_sum REAL    NOT NULL,
+    manual_automated_pairs     INTEGER NOT NULL,
+    PRIMARY KEY (hour, account_id, queue_id, scorecard_name)
+) WITHOUT ROWID;
+
+CREATE TABLE calibration_scorecard_daily (
+    day                        INTEGER NOT NULL,
+    account_id                 TEXT    NOT NULL,
+    queue_id                   TEXT    NOT NULL,
+    scorecard_name             TEXT    NOT NULL,
+    groups                     INTEGER NOT NULL,
+    evaluations                INTEGER NOT NULL,
+    pairs                      INTEGER NOT NULL,
+    abs_difference_sum         REAL    NOT NULL,
+    pairs_within               INTEGER NOT NULL,
+    manual_minus_automated_sum REAL    NOT NULL,
+    manual_automated_pairs     INTEGER NOT NULL,
+    PRIMARY KEY (day, account_id, queue_id, scorecard_name)
+) WITHOUT ROWID;
+
+CREATE TABLE calibration_evaluator_hourly (
+    hour              INTEGER NOT NULL,
+    account_id        TEXT    NOT NULL,
+    queue_id          TEXT    NOT NULL,
+    evaluator_user_id TEXT    NOT NULL,
+    evaluations       INTEGER NOT NULL,
+    ratio_sum         REAL    NOT NULL,
+    ratio_n           INTEGER NOT NULL,
+    calibrated        INTEGER NOT NULL,
+    deviation_sum     REAL    NOT NULL,
+    PRIMARY KEY (hour, account_id, queue_id, evaluator_user_id)
+) WITHOUT ROWID;
+
+CREATE TABLE calibration_evaluator_daily (
+    day               INTEGER NOT NULL,
+    account_id        TEXT    NOT NULL,
+    queue_id          TEXT    NOT NULL,
+    evaluator_user_id TEXT    NOT NULL,
+    evaluations       INTEGER NOT NULL,
+    ratio_sum         REAL    NOT NULL,
+    ratio_n           INTEGER NOT NULL,
+    calibrated        INTEGER NOT NULL,
+    deviation_sum     REAL    NOT NULL,
+    PRIMARY KEY (day, account_id, queue_id, evaluator_user_id)
+) WITHOUT ROWID;
+
+CREATE TABLE calibration_groups (
+    account_id     TEXT    NOT NULL,
+    interaction_id TEXT    NOT NULL,
+    scorecard_name TEXT    NOT NULL,
+    hour           INTEGER NOT NULL,
+    queue_id       TEXT    NOT NULL,
+    spread         REAL    NOT NULL,
+    PRIMARY KEY (account_id, interaction_id, scorecard_name)
+) WITHOUT ROWID;
+
+CREATE INDEX calibration_groups_by_hour ON calibration_groups (hour, spread);
+
+-- Filled from the projections by SqliteRollups.BuildAfterMigrationAsync.
