@@ -109,9 +109,10 @@ internal static class SqliteBench
     [
         (nameof(SqliteAnalyticsSql.AgentDays), SqliteAnalyticsSql.AgentDays),
         (nameof(SqliteAnalyticsSql.AgentHours), SqliteAnalyticsSql.AgentHours),
-        (nameof(SqliteAnalyticsSql.QueueDays), SqliteAnalyticsSql.QueueDays),
-        (nameof(SqliteAnalyticsSql.QueueHours), SqliteAnalyticsSql.QueueHours),
-        (nameof(SqliteAnalyticsSql.MixDays), SqliteAnalyticsSql.MixDays),
+        (nameof(SqliteAnalyticsSql.QueueDays), SqliteAnalyticsSql.QueueDays(channels: false)),
+        (nameof(SqliteAnalyticsSql.QueueHours), SqliteAnalyticsSql.QueueHours(channels: false)),
+        (nameof(SqliteAnalyticsSql.ChannelMixDays), SqliteAnalyticsSql.ChannelMixDays),
+        (nameof(SqliteAnalyticsSql.DispositionMixDays), SqliteAnalyticsSql.DispositionMixDays),
         (nameof(SqliteAnalyticsSql.AgentTotalsFromProjections), SqliteAnalyticsSql.AgentTotalsFromProjections),
         (nameof(SqliteAnalyticsSql.Evaluations), SqliteAnalyticsSql.Evaluations),
         (nameof(SqliteAnalyticsSql.Mix), SqliteAnalyticsSql.Mix),

@@ -224,7 +224,10 @@ public abstract class AnalyticsRollupTests : IAsyncLifetime
         filters.Add(window with { QueueId = queues[random.Next(queues.Count)].Key.Id });
         filters.Add(window with { Agent = agents[random.Next(agents.Count)].Key.Id });
         filters.Add(window with { Agent = agents.First(a => a.Key.Name is not null).Key.Name, AccountId = agents.First(a => a.Key.Name is not null).Key.AccountId });
-        filters.Add(window with { ChannelType = mix[random.Next(mix.Count)].ChannelType, Direction = mix[random.Next(mix.Count)].Direction });
+        var channels = mix.Where(m => m.Dimension == MixDimension.ChannelType).ToList();
+        var directions = mix.Where(m => m.Dimension == MixDimension.Direction).ToList();
+        filters.Add(window with { ChannelType = channels[random.Next(channels.Count)].Value, Direction = directions[random.Next(directions.Count)].Value });
+        filters.Add(window with { Direction = directions[random.Next(directions.Count)].Value, AccountId = accounts[0] });
 
         var newYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
         var calibrated = false;

@@ -133,8 +133,48 @@ public sealed record KeyRange(GroupKey? After, GroupKey? Through)
     public static KeyRange All { get; } = new(null, null);
 }
 
-/// <summary>Interactions of a queue by channel, direction and disposition ("" when missing).</summary>
-public sealed record MixCount(string AccountId, string QueueId, string ChannelType, string Direction, string Disposition, long Interactions);
+/// <summary>A dimension of a queue's mix.</summary>
+public enum MixDimension
+{
+    /// <summary>The interaction's channel type.</summary>
+    ChannelType,
+
+    /// <summary>Its direction.</summary>
+    Direction,
+
+    /// <summary>Its disposition.</summary>
+    Disposition,
+}
+
+/// <summary>Interactions of a queue with one value ("" when missing) of one mix dimension.</summary>
+public sealed record MixCount(string AccountId, string QueueId, MixDimension Dimension, string Value, long Interactions)
+{
+    /// <summary>
+    /// The counts per dimension of rows counting interactions by channel, direction and disposition, where a null
+    /// dimension is one the row does not count by; ordered by account, queue, dimension and value, zeros left out.
+    /// </summary>
+    public static IReadOnlyList<MixCount> Marginals(IEnumerable<(string AccountId, string QueueId, string? ChannelType, string? Direction, string? Disposition, long Interactions)> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var sums = new Dictionary<(string, string, MixDimension, string), long>();
+        foreach (var (account, queue, channel, direction, disposition, count) in rows)
+        {
+            foreach (var (dimension, value) in new[] { (MixDimension.ChannelType, channel), (MixDimension.Direction, direction), (MixDimension.Disposition, disposition) })
+            {
+                if (value is not null)
+                {
+                    var key = (account, queue, dimension, value);
+                    sums[key] = sums.GetValueOrDefault(key) + count;
+                }
+            }
+        }
+
+        return sums.Where(kv => kv.Value != 0)
+            .Select(kv => new MixCount(kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Key.Item4, kv.Value))
+            .OrderBy(m => m.AccountId, Utf8Order.Instance).ThenBy(m => m.QueueId, Utf8Order.Instance).ThenBy(m => m.Dimension).ThenBy(m => m.Value, Utf8Order.Instance)
+            .ToList();
+    }
+}
 
 /// <summary>One evaluation with the identity and period it is reported under.</summary>
 public sealed record EvaluationFact(

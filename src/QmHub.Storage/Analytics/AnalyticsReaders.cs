@@ -19,8 +19,9 @@ internal static class AnalyticsReaders
     /// <summary>A time bucket: its start (Unix ms), then the sums.</summary>
     public static BucketTotals Bucket(DbDataReader r) => new(r.GetInt64(0), Totals(r, 1));
 
-    /// <summary>An account, queue, channel, direction and disposition with its interactions.</summary>
-    public static MixCount Mix(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5));
+    /// <summary>An account, queue, channel, direction and disposition (null: not counted by) with its interactions.</summary>
+    public static (string AccountId, string QueueId, string? ChannelType, string? Direction, string? Disposition, long Interactions) Mix(DbDataReader r) =>
+        (r.GetString(0), r.GetString(1), NullableString(r, 2), NullableString(r, 3), NullableString(r, 4), r.GetInt64(5));
 
     /// <summary>An evaluation with the agent it is reported under.</summary>
     public static EvaluationFact Evaluation(DbDataReader r) => new(

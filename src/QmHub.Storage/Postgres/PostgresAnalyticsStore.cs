@@ -48,7 +48,7 @@ public sealed class PostgresAnalyticsStore : IAnalyticsStore, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var cmd = Command(PostgresAnalyticsSql.Mix, filter);
-        return await ReadAsync(cmd, AnalyticsReaders.Mix, cancellationToken);
+        return MixCount.Marginals(await ReadAsync(cmd, AnalyticsReaders.Mix, cancellationToken));
     }
 
     /// <inheritdoc />

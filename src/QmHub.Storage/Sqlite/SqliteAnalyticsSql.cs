@@ -87,8 +87,12 @@ internal static class SqliteAnalyticsSql
         ("analytics_agent_daily", ["account_id", "agent_name", "agent_user_id", "day", "queue_id", "channel_type", "direction"], false),
         ("analytics_queue_hourly", ["hour", "account_id", "queue_id", "channel_type", "direction"], false),
         ("analytics_queue_daily", ["day", "account_id", "queue_id", "channel_type", "direction"], false),
+        ("analytics_queue_total_hourly", ["hour", "account_id", "queue_id"], false),
+        ("analytics_queue_total_daily", ["day", "account_id", "queue_id"], false),
         ("analytics_mix_hourly", ["hour", "account_id", "queue_id", "channel_type", "direction", "disposition"], true),
         ("analytics_mix_daily", ["day", "account_id", "queue_id", "channel_type", "direction", "disposition"], true),
+        ("analytics_disposition_hourly", ["hour", "account_id", "queue_id", "disposition"], true),
+        ("analytics_disposition_daily", ["day", "account_id", "queue_id", "disposition"], true),
     ];
 
     /// <summary>Adds the bound delta (<paramref name="sums"/>) to a rollup row, creating it when missing.</summary>
@@ -137,29 +141,28 @@ internal static class SqliteAnalyticsSql
         VALUES ($account_id, $interaction_id, $scorecard_name, $hour, $queue_id, $spread)
         """;
 
-    private const string CalibrationFilters = " AND ($account_id IS NULL OR r.account_id = $account_id) AND ($queue_id IS NULL OR r.queue_id = $queue_id)";
 
     /// <summary>Per scorecard (and hour for the edges) over the period's days or edge hours.</summary>
     public const string ScorecardDays = "SELECT r.scorecard_name, 0, sum(r.groups), sum(r.evaluations), sum(r.pairs), sum(r.abs_difference_sum), sum(r.pairs_within), "
         + "sum(r.manual_minus_automated_sum), sum(r.manual_automated_pairs) FROM calibration_scorecard_daily r WHERE r.day >= $from_day AND r.day < $to_day"
-        + CalibrationFilters + " GROUP BY r.scorecard_name";
+        + QueueFilters + " GROUP BY r.scorecard_name";
 
     public const string ScorecardHours = "SELECT r.scorecard_name, r.hour, sum(r.groups), sum(r.evaluations), sum(r.pairs), sum(r.abs_difference_sum), sum(r.pairs_within), "
         + "sum(r.manual_minus_automated_sum), sum(r.manual_automated_pairs) FROM json_each($hours) h JOIN calibration_scorecard_hourly r ON r.hour = h.value WHERE true"
-        + CalibrationFilters + " GROUP BY r.scorecard_name, r.hour";
+        + QueueFilters + " GROUP BY r.scorecard_name, r.hour";
 
     /// <summary>Per evaluator (and hour for the edges) over the period's days or edge hours.</summary>
     public const string EvaluatorDays = "SELECT r.evaluator_user_id, 0, sum(r.evaluations), sum(r.ratio_sum), sum(r.ratio_n), sum(r.calibrated), sum(r.deviation_sum) "
-        + "FROM calibration_evaluator_daily r WHERE r.day >= $from_day AND r.day < $to_day" + CalibrationFilters + " GROUP BY r.evaluator_user_id";
+        + "FROM calibration_evaluator_daily r WHERE r.day >= $from_day AND r.day < $to_day" + QueueFilters + " GROUP BY r.evaluator_user_id";
 
     public const string EvaluatorHours = "SELECT r.evaluator_user_id, r.hour, sum(r.evaluations), sum(r.ratio_sum), sum(r.ratio_n), sum(r.calibrated), sum(r.deviation_sum) "
-        + "FROM json_each($hours) h JOIN calibration_evaluator_hourly r ON r.hour = h.value WHERE true" + CalibrationFilters + " GROUP BY r.evaluator_user_id, r.hour";
+        + "FROM json_each($hours) h JOIN calibration_evaluator_hourly r ON r.hour = h.value WHERE true" + QueueFilters + " GROUP BY r.evaluator_user_id, r.hour";
 
     /// <summary>The widest-spread calibrated groups of the period's hours, as the report orders them.</summary>
     public const string WidestGroups = """
         SELECT r.account_id, r.interaction_id, r.scorecard_name, r.spread FROM calibration_groups r
         WHERE r.hour >= $from_hour AND r.hour < $to_hour
-        """ + CalibrationFilters + " ORDER BY r.spread DESC, r.account_id, r.interaction_id, r.scorecard_name LIMIT $limit";
+        """ + QueueFilters + " ORDER BY r.spread DESC, r.account_id, r.interaction_id, r.scorecard_name LIMIT $limit";
 
     /// <summary>The scored evaluations of one calibrated group, in the order the report lists them.</summary>
     public const string GroupEvaluations = """
@@ -201,7 +204,8 @@ internal static class SqliteAnalyticsSql
     /// <summary>Reproject starts from empty rollups.</summary>
     public const string ClearRollups = """
         DELETE FROM analytics_hourly; DELETE FROM analytics_agent_daily; DELETE FROM analytics_queue_hourly; DELETE FROM analytics_queue_daily;
-        DELETE FROM analytics_mix_hourly; DELETE FROM analytics_mix_daily; DELETE FROM analytics_agents;
+        DELETE FROM analytics_queue_total_hourly; DELETE FROM analytics_queue_total_daily; DELETE FROM analytics_disposition_hourly;
+        DELETE FROM analytics_disposition_daily; DELETE FROM analytics_mix_hourly; DELETE FROM analytics_mix_daily; DELETE FROM analytics_agents;
         DELETE FROM calibration_scorecard_hourly; DELETE FROM calibration_scorecard_daily; DELETE FROM calibration_evaluator_hourly;
         DELETE FROM calibration_evaluator_daily; DELETE FROM calibration_groups;
         DELETE FROM agent_identities; DELETE FROM analytics_queues;
@@ -220,7 +224,8 @@ internal static class SqliteAnalyticsSql
     /// </summary>
     public const string DeriveRollups = """
         DELETE FROM analytics_agent_daily; DELETE FROM analytics_queue_hourly; DELETE FROM analytics_queue_daily;
-        DELETE FROM analytics_mix_hourly; DELETE FROM analytics_mix_daily; DELETE FROM analytics_agents;
+        DELETE FROM analytics_queue_total_hourly; DELETE FROM analytics_queue_total_daily; DELETE FROM analytics_disposition_hourly;
+        DELETE FROM analytics_disposition_daily; DELETE FROM analytics_mix_hourly; DELETE FROM analytics_mix_daily; DELETE FROM analytics_agents;
         INSERT INTO analytics_agent_daily
         SELECT account_id, agent_name, agent_user_id, hour / 24, queue_id, channel_type, direction,
         """ + SumsOfColumns + """
@@ -231,6 +236,12 @@ internal static class SqliteAnalyticsSql
         INSERT INTO analytics_queue_daily SELECT hour / 24, account_id, queue_id, channel_type, direction,
         """ + SumsOfColumns + """
          FROM analytics_queue_hourly GROUP BY hour / 24, account_id, queue_id, channel_type, direction;
+        INSERT INTO analytics_queue_total_hourly SELECT hour, account_id, queue_id,
+        """ + SumsOfColumns + """
+         FROM analytics_queue_hourly GROUP BY hour, account_id, queue_id;
+        INSERT INTO analytics_queue_total_daily SELECT day, account_id, queue_id,
+        """ + SumsOfColumns + """
+         FROM analytics_queue_daily GROUP BY day, account_id, queue_id;
         INSERT INTO analytics_mix_hourly
         SELECT coalesce(start_ms, last_event_ts) / 3600000, account_id, coalesce(queue_id, ''), coalesce(channel_type, ''),
             coalesce(direction, ''), coalesce(disposition, ''), count(*)
@@ -238,6 +249,10 @@ internal static class SqliteAnalyticsSql
         INSERT INTO analytics_mix_daily
         SELECT hour / 24, account_id, queue_id, channel_type, direction, disposition, sum(interactions)
         FROM analytics_mix_hourly GROUP BY 1, 2, 3, 4, 5, 6;
+        INSERT INTO analytics_disposition_hourly
+        SELECT hour, account_id, queue_id, disposition, sum(interactions) FROM analytics_mix_hourly GROUP BY 1, 2, 3, 4;
+        INSERT INTO analytics_disposition_daily
+        SELECT day, account_id, queue_id, disposition, sum(interactions) FROM analytics_mix_daily GROUP BY 1, 2, 3, 4;
         """;
 
     /// <summary>
@@ -341,13 +356,17 @@ internal static class SqliteAnalyticsSql
         + PairJoin("analytics_hourly")
         + " AND r.hour IN (SELECT value FROM json_each($hours)) WHERE true" + RollupFilters + " GROUP BY p.key, r.queue_id, r.hour";
 
-    /// <summary>Per queue (and day when <c>$by_day</c>): sums of the daily queue rollup over days [$from_day, $to_day).</summary>
-    public const string QueueDays = "SELECT r.account_id, r.queue_id, CASE WHEN $by_day THEN r.day ELSE 0 END AS t, " + RollupSums
-        + " FROM analytics_queue_daily r WHERE r.day >= $from_day AND r.day < $to_day" + RollupFilters + " GROUP BY r.account_id, r.queue_id, t";
+    private const string QueueFilters = " AND ($account_id IS NULL OR r.account_id = $account_id) AND ($queue_id IS NULL OR r.queue_id = $queue_id)";
+
+    /// <summary>Per queue (and day when <c>$by_day</c>): sums of the daily queue rollup over days [$from_day, $to_day); <paramref name="channels"/>: the one with channel and direction.</summary>
+    public static string QueueDays(bool channels) => "SELECT r.account_id, r.queue_id, CASE WHEN $by_day THEN r.day ELSE 0 END AS t, " + RollupSums
+        + $" FROM {(channels ? "analytics_queue_daily" : "analytics_queue_total_daily")} r WHERE r.day >= $from_day AND r.day < $to_day"
+        + (channels ? RollupFilters : QueueFilters) + " GROUP BY r.account_id, r.queue_id, t";
 
     /// <summary>Per queue and hour in $hours: sums of the hourly queue rollup.</summary>
-    public const string QueueHours = "SELECT r.account_id, r.queue_id, r.hour, " + RollupSums
-        + " FROM json_each($hours) h JOIN analytics_queue_hourly r ON r.hour = h.value WHERE true" + RollupFilters + " GROUP BY r.account_id, r.queue_id, r.hour";
+    public static string QueueHours(bool channels) => "SELECT r.account_id, r.queue_id, r.hour, " + RollupSums
+        + $" FROM json_each($hours) h JOIN {(channels ? "analytics_queue_hourly" : "analytics_queue_total_hourly")} r ON r.hour = h.value WHERE true"
+        + (channels ? RollupFilters : QueueFilters) + " GROUP BY r.account_id, r.queue_id, r.hour";
 
     /// <summary>Interactions per queue, channel, direction and disposition over days [$from_day, $to_day).</summary>
     public const string MixDays = """
@@ -360,6 +379,28 @@ internal static class SqliteAnalyticsSql
         SELECT r.account_id, r.queue_id, r.channel_type, r.direction, r.disposition, r.hour, sum(r.interactions)
         FROM json_each($hours) h JOIN analytics_mix_hourly r ON r.hour = h.value WHERE true
         """ + RollupFilters + " GROUP BY 1, 2, 3, 4, 5, 6";
+
+    /// <summary>Without channel and direction filters: interactions per queue, channel and direction (disposition NULL) over the days.</summary>
+    public const string ChannelMixDays = """
+        SELECT r.account_id, r.queue_id, r.channel_type, r.direction, NULL, 0, sum(r.interactions)
+        FROM analytics_queue_daily r WHERE r.day >= $from_day AND r.day < $to_day
+        """ + QueueFilters + " GROUP BY 1, 2, 3, 4";
+
+    public const string ChannelMixHours = """
+        SELECT r.account_id, r.queue_id, r.channel_type, r.direction, NULL, r.hour, sum(r.interactions)
+        FROM json_each($hours) h JOIN analytics_queue_hourly r ON r.hour = h.value WHERE true
+        """ + QueueFilters + " GROUP BY 1, 2, 3, 4, 6";
+
+    /// <summary>Without channel and direction filters: interactions per queue and disposition (channel and direction NULL) over the days.</summary>
+    public const string DispositionMixDays = """
+        SELECT r.account_id, r.queue_id, NULL, NULL, r.disposition, 0, sum(r.interactions)
+        FROM analytics_disposition_daily r WHERE r.day >= $from_day AND r.day < $to_day
+        """ + QueueFilters + " GROUP BY 1, 2, 5";
+
+    public const string DispositionMixHours = """
+        SELECT r.account_id, r.queue_id, NULL, NULL, r.disposition, r.hour, sum(r.interactions)
+        FROM json_each($hours) h JOIN analytics_disposition_hourly r ON r.hour = h.value WHERE true
+        """ + QueueFilters + " GROUP BY 1, 2, 5, 6";
 
     /// <summary>The display name of every queue.</summary>
     public const string QueueNames = "SELECT account_id, queue_id, queue_name FROM analytics_queues";

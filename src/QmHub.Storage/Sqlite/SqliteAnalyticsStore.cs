@@ -69,7 +69,7 @@ public sealed class SqliteAnalyticsStore : IAnalyticsStore
             return await SqliteRollupReader.MixAsync(connection, filter, cancellationToken);
         }
 
-        return await ReadAllAsync(SqliteAnalyticsSql.Mix, filter, AnalyticsReaders.Mix, cancellationToken);
+        return MixCount.Marginals(await ReadAllAsync(SqliteAnalyticsSql.Mix, filter, AnalyticsReaders.Mix, cancellationToken));
     }
 
     /// <inheritdoc />

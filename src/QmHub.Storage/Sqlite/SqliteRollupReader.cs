@@ -78,38 +78,46 @@ internal static class SqliteRollupReader
         return plans.Select((plan, k) => new BucketTotals(boundaries[k], sums.Total(plan))).ToList();
     }
 
-    /// <summary>Interactions per queue, channel, direction and disposition: only without an agent filter (the mix rollups have no agent).</summary>
+    /// <summary>
+    /// The queue mix: only without an agent filter (the mix rollups have no agent). Without channel and direction filters
+    /// the channel and direction counts come from the queue rollups and the dispositions from their own rollup; with
+    /// them, from the rollup of all three.
+    /// </summary>
     public static async Task<IReadOnlyList<MixCount>> MixAsync(SqliteConnection connection, AnalyticsFilter filter, CancellationToken ct)
     {
         var plan = PlanOf(filter.From.ToUnixTimeMilliseconds(), filter.To.ToUnixTimeMilliseconds());
-        var sums = new Dictionary<(string, string, string, string, string), Sums>();
+        var sums = new Dictionary<(string, string, string?, string?, string?), Sums>();
+        var hours = HoursOf([plan]);
         async Task ReadAsync(string sql, bool hourly)
         {
-            await using var cmd = Command(connection, sql, filter, plan.FromDay, plan.ToDay, HoursOf([plan]), byDay: false);
+            await using var cmd = Command(connection, sql, filter, plan.FromDay, plan.ToDay, hours, byDay: false);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var key = (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4));
-                var count = MetricTotals.Zero with { Interactions = reader.GetInt64(6) };
-                Of(sums, key).Add(reader.GetInt64(5), hourly, count, byDay: false);
+                var key = (reader.GetString(0), reader.GetString(1), AnalyticsReaders.NullableString(reader, 2), AnalyticsReaders.NullableString(reader, 3),
+                    AnalyticsReaders.NullableString(reader, 4));
+                Of(sums, key).Add(reader.GetInt64(5), hourly, MetricTotals.Zero with { Interactions = reader.GetInt64(6) }, byDay: false);
             }
         }
 
-        if (plan.HasDays)
+        var channels = filter.ChannelType is not null || filter.Direction is not null;
+        (string Days, string Hours)[] statements = channels
+            ? [(SqliteAnalyticsSql.MixDays, SqliteAnalyticsSql.MixHours)]
+            : [(SqliteAnalyticsSql.ChannelMixDays, SqliteAnalyticsSql.ChannelMixHours), (SqliteAnalyticsSql.DispositionMixDays, SqliteAnalyticsSql.DispositionMixHours)];
+        foreach (var (days, hourly) in statements)
         {
-            await ReadAsync(SqliteAnalyticsSql.MixDays, hourly: false);
+            if (plan.HasDays)
+            {
+                await ReadAsync(days, hourly: false);
+            }
+
+            if (plan.Edges.Count > 0)
+            {
+                await ReadAsync(hourly, hourly: true);
+            }
         }
 
-        if (plan.Edges.Count > 0)
-        {
-            await ReadAsync(SqliteAnalyticsSql.MixHours, hourly: true);
-        }
-
-        return sums.Select(kv => new MixCount(kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Key.Item4, kv.Key.Item5, kv.Value.Total(plan).Interactions))
-            .Where(m => m.Interactions != 0)
-            .OrderBy(m => m.AccountId, Utf8Order.Instance).ThenBy(m => m.QueueId, Utf8Order.Instance).ThenBy(m => m.ChannelType, Utf8Order.Instance)
-            .ThenBy(m => m.Direction, Utf8Order.Instance).ThenBy(m => m.Disposition, Utf8Order.Instance)
-            .ToList();
+        return MixCount.Marginals(sums.Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Key.Item4, kv.Key.Item5, kv.Value.Total(plan).Interactions)));
     }
 
     /// <summary>Calibration sums of the period from the calibration rollups (account and queue filters only).</summary>
@@ -274,7 +282,9 @@ internal static class SqliteRollupReader
         SqliteConnection connection, AnalyticsFilter filter, IReadOnlyList<RollupPlan> plans, bool byDay, CancellationToken ct)
     {
         var rows = new List<(string, string, long, bool, MetricTotals)>();
-        await ReadRowsAsync(connection, SqliteAnalyticsSql.QueueDays, SqliteAnalyticsSql.QueueHours, filter, plans, byDay, _ => { },
+        // Without channel and direction filters the rollups without those dimensions answer: a row per queue and day.
+        var channels = filter.ChannelType is not null || filter.Direction is not null;
+        await ReadRowsAsync(connection, SqliteAnalyticsSql.QueueDays(channels), SqliteAnalyticsSql.QueueHours(channels), filter, plans, byDay, _ => { },
             r => rows.Add((r.GetString(0), r.GetString(1), r.GetInt64(2), false, AnalyticsReaders.Totals(r, 3))),
             r => rows.Add((r.GetString(0), r.GetString(1), r.GetInt64(2), true, AnalyticsReaders.Totals(r, 3))), ct);
         return rows;

@@ -191,8 +191,8 @@ internal static class SqliteRollups
             rollup.Keys.Contains("agent_name") ? AgentName : "",
             rollup.Keys.Contains("agent_user_id") ? AgentUserId : "",
             QueueId,
-            ChannelType,
-            Direction,
+            rollup.Keys.Contains("channel_type") ? ChannelType : "",
+            rollup.Keys.Contains("direction") ? Direction : "",
             rollup.Keys.Contains("disposition") ? Disposition : "");
     }
 

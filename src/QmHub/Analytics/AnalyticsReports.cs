@@ -194,11 +194,11 @@ public sealed class AnalyticsReports(IAnalyticsStore store, AnalyticsSource? for
 
     private static QueueMix Mix(IEnumerable<MixCount> mix)
     {
-        static IReadOnlyDictionary<string, long> By(IEnumerable<MixCount> rows, Func<MixCount, string> key) =>
-            rows.GroupBy(r => key(r) is { Length: > 0 } k ? k : "unknown").OrderBy(g => g.Key, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Sum(r => r.Interactions), StringComparer.Ordinal);
         var rows = mix.ToList();
-        return new QueueMix(By(rows, m => m.ChannelType), By(rows, m => m.Direction), By(rows, m => m.Disposition));
+        IReadOnlyDictionary<string, long> By(MixDimension dimension) =>
+            rows.Where(r => r.Dimension == dimension).GroupBy(r => r.Value is { Length: > 0 } k ? k : "unknown").OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Sum(r => r.Interactions), StringComparer.Ordinal);
+        return new QueueMix(By(MixDimension.ChannelType), By(MixDimension.Direction), By(MixDimension.Disposition));
     }
 
     private static ReportRow Row(AnalyticsGrouping grouping, GroupTotals group, MetricTotals previous)

@@ -139,7 +139,82 @@ CREATE TABLE analytics_queue_daily (
     PRIMARY KEY (day, account_id, queue_id, channel_type, direction)
 ) WITHOUT ROWID;
 
--- Interactions by queue, channel, direction and disposition: the queue mix.
+-- Without channel and direction either: the queue list, queue pages, totals and trends without those filters.
+CREATE TABLE analytics_queue_total_hourly (
+    hour                   INTEGER NOT NULL,
+    account_id             TEXT    NOT NULL,
+    queue_id               TEXT    NOT NULL,
+    interactions           INTEGER NOT NULL,
+    handle_s_sum           INTEGER NOT NULL,
+    handle_n               INTEGER NOT NULL,
+    sentiment_sum          REAL    NOT NULL,
+    sentiment_n            INTEGER NOT NULL,
+    below_target_n         INTEGER NOT NULL,
+    engagement_sum         REAL    NOT NULL,
+    engagement_n           INTEGER NOT NULL,
+    silence_sum            INTEGER NOT NULL,
+    silence_n              INTEGER NOT NULL,
+    hold_sum               INTEGER NOT NULL,
+    hold_n                 INTEGER NOT NULL,
+    crosstalk_sum          INTEGER NOT NULL,
+    crosstalk_n            INTEGER NOT NULL,
+    evaluations            INTEGER NOT NULL,
+    evaluations_manual     INTEGER NOT NULL,
+    evaluations_automated  INTEGER NOT NULL,
+    ratio_sum              REAL    NOT NULL,
+    ratio_n                INTEGER NOT NULL,
+    evaluated_interactions INTEGER NOT NULL,
+    PRIMARY KEY (hour, account_id, queue_id)
+) WITHOUT ROWID;
+
+CREATE TABLE analytics_queue_total_daily (
+    day                    INTEGER NOT NULL,
+    account_id             TEXT    NOT NULL,
+    queue_id               TEXT    NOT NULL,
+    interactions           INTEGER NOT NULL,
+    handle_s_sum           INTEGER NOT NULL,
+    handle_n               INTEGER NOT NULL,
+    sentiment_sum          REAL    NOT NULL,
+    sentiment_n            INTEGER NOT NULL,
+    below_target_n         INTEGER NOT NULL,
+    engagement_sum         REAL    NOT NULL,
+    engagement_n           INTEGER NOT NULL,
+    silence_sum            INTEGER NOT NULL,
+    silence_n              INTEGER NOT NULL,
+    hold_sum               INTEGER NOT NULL,
+    hold_n                 INTEGER NOT NULL,
+    crosstalk_sum          INTEGER NOT NULL,
+    crosstalk_n            INTEGER NOT NULL,
+    evaluations            INTEGER NOT NULL,
+    evaluations_manual     INTEGER NOT NULL,
+    evaluations_automated  INTEGER NOT NULL,
+    ratio_sum              REAL    NOT NULL,
+    ratio_n                INTEGER NOT NULL,
+    evaluated_interactions INTEGER NOT NULL,
+    PRIMARY KEY (day, account_id, queue_id)
+) WITHOUT ROWID;
+
+-- Interactions by queue and disposition: the disposition mix without channel or direction filters (the channel
+-- and direction mix come from the queue rollups).
+CREATE TABLE analytics_disposition_hourly (
+    hour         INTEGER NOT NULL,
+    account_id   TEXT    NOT NULL,
+    queue_id     TEXT    NOT NULL,
+    disposition  TEXT    NOT NULL,
+    interactions INTEGER NOT NULL,
+    PRIMARY KEY (hour, account_id, queue_id, disposition)
+) WITHOUT ROWID;
+
+CREATE TABLE analytics_disposition_daily (
+    day          INTEGER NOT NULL,
+    account_id   TEXT    NOT NULL,
+    queue_id     TEXT    NOT NULL,
+    disposition  TEXT    NOT NULL,
+    interactions INTEGER NOT NULL,
+    PRIMARY KEY (day, account_id, queue_id, disposition)
+) WITHOUT ROWID;
+
+-- Interactions by queue, channel, direction and disposition: the queue mix under a channel or direction filter.
 CREATE TABLE analytics_mix_hourly (
     hour         INTEGER NOT NULL,
     account_id   TEXT    NOT NULL,
