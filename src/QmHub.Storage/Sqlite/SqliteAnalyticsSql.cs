@@ -85,6 +85,7 @@ internal static class SqliteAnalyticsSql
     [
         ("analytics_hourly", ["account_id", "agent_name", "agent_user_id", "hour", "queue_id", "channel_type", "direction"], false),
         ("analytics_agent_daily", ["account_id", "agent_name", "agent_user_id", "day", "queue_id", "channel_type", "direction"], false),
+        ("analytics_agent_total_daily", ["account_id", "agent_name", "agent_user_id", "day"], false),
         ("analytics_queue_hourly", ["hour", "account_id", "queue_id", "channel_type", "direction"], false),
         ("analytics_queue_daily", ["day", "account_id", "queue_id", "channel_type", "direction"], false),
         ("analytics_queue_total_hourly", ["hour", "account_id", "queue_id"], false),
@@ -203,7 +204,8 @@ internal static class SqliteAnalyticsSql
 
     /// <summary>Reproject starts from empty rollups.</summary>
     public const string ClearRollups = """
-        DELETE FROM analytics_hourly; DELETE FROM analytics_agent_daily; DELETE FROM analytics_queue_hourly; DELETE FROM analytics_queue_daily;
+        DELETE FROM analytics_hourly; DELETE FROM analytics_agent_daily; DELETE FROM analytics_agent_total_daily;
+        DELETE FROM analytics_queue_hourly; DELETE FROM analytics_queue_daily;
         DELETE FROM analytics_queue_total_hourly; DELETE FROM analytics_queue_total_daily; DELETE FROM analytics_disposition_hourly;
         DELETE FROM analytics_disposition_daily; DELETE FROM analytics_mix_hourly; DELETE FROM analytics_mix_daily; DELETE FROM analytics_agents;
         DELETE FROM calibration_scorecard_hourly; DELETE FROM calibration_scorecard_daily; DELETE FROM calibration_evaluator_hourly;
@@ -223,13 +225,16 @@ internal static class SqliteAnalyticsSql
     /// creates them) and after <see cref="RebuildRollups"/> has rebuilt the hourly one.
     /// </summary>
     public const string DeriveRollups = """
-        DELETE FROM analytics_agent_daily; DELETE FROM analytics_queue_hourly; DELETE FROM analytics_queue_daily;
+        DELETE FROM analytics_agent_daily; DELETE FROM analytics_agent_total_daily; DELETE FROM analytics_queue_hourly; DELETE FROM analytics_queue_daily;
         DELETE FROM analytics_queue_total_hourly; DELETE FROM analytics_queue_total_daily; DELETE FROM analytics_disposition_hourly;
         DELETE FROM analytics_disposition_daily; DELETE FROM analytics_mix_hourly; DELETE FROM analytics_mix_daily; DELETE FROM analytics_agents;
         INSERT INTO analytics_agent_daily
         SELECT account_id, agent_name, agent_user_id, hour / 24, queue_id, channel_type, direction,
         """ + SumsOfColumns + """
          FROM analytics_hourly GROUP BY account_id, agent_name, agent_user_id, hour / 24, queue_id, channel_type, direction;
+        INSERT INTO analytics_agent_total_daily SELECT account_id, agent_name, agent_user_id, day,
+        """ + SumsOfColumns + """
+         FROM analytics_agent_daily GROUP BY account_id, agent_name, agent_user_id, day;
         INSERT INTO analytics_queue_hourly SELECT hour, account_id, queue_id, channel_type, direction,
         """ + SumsOfColumns + """
          FROM analytics_hourly GROUP BY hour, account_id, queue_id, channel_type, direction;
@@ -346,10 +351,15 @@ internal static class SqliteAnalyticsSql
         WHERE $account_id IS NULL OR p.account_id = $account_id
         """;
 
-    /// <summary>Per given agent and queue (and day when <c>$by_day</c>): sums of the daily agent rollup over days [$from_day, $to_day).</summary>
-    public static readonly string AgentDays = "SELECT p.key, r.queue_id, CASE WHEN $by_day THEN r.day ELSE 0 END AS t, " + RollupSums
-        + PairJoin("analytics_agent_daily")
-        + " AND r.day >= $from_day AND r.day < $to_day WHERE true" + RollupFilters + " GROUP BY p.key, r.queue_id, t";
+    /// <summary>
+    /// Per given agent and queue (and day when <c>$by_day</c>): sums of the daily agent rollup over days [$from_day, $to_day);
+    /// <paramref name="queues"/>: the one with queue, channel and direction (else the queue is '').
+    /// </summary>
+    public static string AgentDays(bool queues) => queues
+        ? "SELECT p.key, r.queue_id, CASE WHEN $by_day THEN r.day ELSE 0 END AS t, " + RollupSums + PairJoin("analytics_agent_daily")
+            + " AND r.day >= $from_day AND r.day < $to_day WHERE true" + RollupFilters + " GROUP BY p.key, r.queue_id, t"
+        : "SELECT p.key, '', CASE WHEN $by_day THEN r.day ELSE 0 END AS t, " + RollupSums + PairJoin("analytics_agent_total_daily")
+            + " AND r.day >= $from_day AND r.day < $to_day GROUP BY p.key, t";
 
     /// <summary>Per given agent, queue and hour in $hours: sums of the hourly rollup.</summary>
     public static readonly string AgentHours = "SELECT p.key, r.queue_id, r.hour, " + RollupSums

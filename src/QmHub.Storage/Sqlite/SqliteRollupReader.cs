@@ -12,8 +12,8 @@ namespace QmHub.Storage.Sqlite;
 /// </summary>
 internal static class SqliteRollupReader
 {
-    /// <summary>The most agent groups read per statement when a list is paged.</summary>
-    private const int MinimumChunk = 32;
+    /// <summary>The fewest agent groups read per statement when a list is paged.</summary>
+    private const int MinimumChunk = 16;
 
     public static async Task<IReadOnlyList<GroupTotals>> GroupTotalsAsync(
         SqliteConnection connection, AnalyticsGrouping grouping, AnalyticsFilter filter, KeyRange keys, int limit, CancellationToken ct)
@@ -28,7 +28,7 @@ internal static class SqliteRollupReader
         if (filter.Agent is not null)
         {
             var pairs = await PairsAsync(connection, filter, ct);
-            foreach (var (pair, queue, t, hourly, totals) in await ReadAgentRowsAsync(connection, pairs, filter, [plan], byDay: false, ct))
+            foreach (var (pair, queue, t, hourly, totals) in await ReadAgentRowsAsync(connection, pairs, filter, [plan], byDay: false, ct, byQueue: grouping == AnalyticsGrouping.Queue))
             {
                 Of(sums, (pairs[pair].AccountId, queue)).Add(t, hourly, totals, byDay: false);
             }
@@ -211,7 +211,8 @@ internal static class SqliteRollupReader
         var next = 0;
         while (next < groups.Count && (limit <= 0 || results.Count < limit))
         {
-            var take = limit <= 0 ? groups.Count - next : Math.Min(groups.Count - next, Math.Max(MinimumChunk, (limit - results.Count) * 2));
+            var needed = limit - results.Count + 1;
+            var take = limit <= 0 ? groups.Count - next : Math.Min(groups.Count - next, Math.Max(MinimumChunk, needed + (needed / 4)));
             var chunk = groups.GetRange(next, take);
             next += take;
             var chunkPairs = chunk.SelectMany(g => g).ToList();
@@ -262,9 +263,14 @@ internal static class SqliteRollupReader
         return pairs;
     }
 
+    /// <summary>
+    /// The given agents' rows; by queue when <paramref name="byQueue"/> (else the queue is '' unless a queue, channel or
+    /// direction filter needs the rollup that keeps them).
+    /// </summary>
     private static async Task<List<(int Pair, string Queue, long T, bool Hourly, MetricTotals Totals)>> ReadAgentRowsAsync(
-        SqliteConnection connection, IReadOnlyList<AgentPair> pairs, AnalyticsFilter filter, IReadOnlyList<RollupPlan> plans, bool byDay, CancellationToken ct)
+        SqliteConnection connection, IReadOnlyList<AgentPair> pairs, AnalyticsFilter filter, IReadOnlyList<RollupPlan> plans, bool byDay, CancellationToken ct, bool byQueue = false)
     {
+        var queues = byQueue || filter.QueueId is not null || filter.ChannelType is not null || filter.Direction is not null;
         var rows = new List<(int, string, long, bool, MetricTotals)>();
         if (pairs.Count == 0)
         {
@@ -272,7 +278,7 @@ internal static class SqliteRollupReader
         }
 
         var json = JsonSerializer.Serialize(pairs.Select(p => new[] { p.AccountId, p.Name, p.UserId }).ToArray(), SqliteJson.Default.StringArrayArray);
-        await ReadRowsAsync(connection, SqliteAnalyticsSql.AgentDays, SqliteAnalyticsSql.AgentHours, filter, plans, byDay, cmd => SqliteQmStore.Bind(cmd, "$pairs", json),
+        await ReadRowsAsync(connection, SqliteAnalyticsSql.AgentDays(queues), SqliteAnalyticsSql.AgentHours, filter, plans, byDay, cmd => SqliteQmStore.Bind(cmd, "$pairs", json),
             r => rows.Add(((int)r.GetInt64(0), r.GetString(1), r.GetInt64(2), false, AnalyticsReaders.Totals(r, 3))),
             r => rows.Add(((int)r.GetInt64(0), r.GetString(1), r.GetInt64(2), true, AnalyticsReaders.Totals(r, 3))), ct);
         return rows;

@@ -80,6 +80,35 @@ CREATE TABLE analytics_agent_daily (
     PRIMARY KEY (account_id, agent_name, agent_user_id, day, queue_id, channel_type, direction)
 ) WITHOUT ROWID;
 
+-- One row per agent and day: the agent list and agent pages without queue, channel or direction filters.
+CREATE TABLE analytics_agent_total_daily (
+    account_id             TEXT    NOT NULL,
+    agent_name             TEXT    NOT NULL,
+    agent_user_id          TEXT    NOT NULL,
+    day                    INTEGER NOT NULL,
+    interactions           INTEGER NOT NULL,
+    handle_s_sum           INTEGER NOT NULL,
+    handle_n               INTEGER NOT NULL,
+    sentiment_sum          REAL    NOT NULL,
+    sentiment_n            INTEGER NOT NULL,
+    below_target_n         INTEGER NOT NULL,
+    engagement_sum         REAL    NOT NULL,
+    engagement_n           INTEGER NOT NULL,
+    silence_sum            INTEGER NOT NULL,
+    silence_n              INTEGER NOT NULL,
+    hold_sum               INTEGER NOT NULL,
+    hold_n                 INTEGER NOT NULL,
+    crosstalk_sum          INTEGER NOT NULL,
+    crosstalk_n            INTEGER NOT NULL,
+    evaluations            INTEGER NOT NULL,
+    evaluations_manual     INTEGER NOT NULL,
+    evaluations_automated  INTEGER NOT NULL,
+    ratio_sum              REAL    NOT NULL,
+    ratio_n                INTEGER NOT NULL,
+    evaluated_interactions INTEGER NOT NULL,
+    PRIMARY KEY (account_id, agent_name, agent_user_id, day)
+) WITHOUT ROWID;
+
 -- Without the agent: what the queue list, queue pages, trends and totals read when no agent is asked for.
 CREATE TABLE analytics_queue_hourly (
     hour                   INTEGER NOT NULL,
