@@ -67,6 +67,8 @@ CREATE TABLE calibration_groups (
     PRIMARY KEY (account_id, interaction_id, scorecard_name)
 ) WITHOUT ROWID;
 
-CREATE INDEX calibration_groups_by_hour ON calibration_groups (hour, spread);
+-- In the report's order: the widest groups of a period are found by walking it until ten fall in the period
+-- (about 110 entries for 30 days of a year), instead of sorting every group of the period.
+CREATE INDEX calibration_groups_by_spread ON calibration_groups (spread DESC, account_id, interaction_id, scorecard_name, hour, queue_id);
 
 -- Filled from the projections by SqliteRollups.BuildAfterMigrationAsync.
