@@ -110,6 +110,30 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Empty_strings_empty_bodies_and_non_ascii_text_are_logged_as_sent()
+    {
+        // Routed by shape (an empty event name is a warning, not an error): the name is logged as "", not as null.
+        var unnamed = System.Text.Encoding.UTF8.GetString(TestEvents.Bytes(TestEvents.Interaction("i-unnamed", accountId: "acct-é-😀")))
+            .Replace("\"event\":\"quality_management.interaction_analysis_completed\"", "\"event\":\"\"", StringComparison.Ordinal);
+        var incoming = new[] { Incoming(unnamed), IncomingEvent.FromBody(ReadOnlyMemory<byte>.Empty, Received, trackingId: "", secretName: "token1") };
+
+        var results = await Store.AppendAsync(incoming, CancellationToken.None);
+
+        Assert.Equal([EventStatus.Accepted, EventStatus.Quarantined], results.Select(r => r.Status));
+        var page = await Store.ListEventsAsync(null, null, 10, CancellationToken.None);
+        var named = Assert.Single(page.Items, e => e.Id == results[0].EventId);
+        Assert.Equal("", named.EventName);
+        Assert.Equal("acct-é-😀", named.AccountId);
+        Assert.Null(named.TrackingId);
+        var empty = Assert.Single(page.Items, e => e.Id == results[1].EventId);
+        Assert.Equal("", empty.TrackingId);
+        Assert.Equal(0, empty.BodyBytes);
+        Assert.Empty((await Store.GetEventBodyAsync(empty.Id, CancellationToken.None))!);
+        Assert.Equal(incoming[1].DedupKey, Convert.FromHexString(empty.DedupKey));
+        Assert.Equal("acct-é-😀", Assert.Single(await Store.GetInteractionsAsync("i-unnamed", null, CancellationToken.None)).AccountId);
+    }
+
+    [Fact]
     public async Task Event_log_pages_newest_first_with_a_cursor()
     {
         for (var i = 0; i < 5; i++)
