@@ -67,6 +67,19 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Same_body_without_an_event_ts_twice_is_stored_once()
+    {
+        var results = await Store.AppendAsync([Incoming("not json"), Incoming("""{"event":"x"}"""), Incoming("not json")], CancellationToken.None);
+        var later = await Store.AppendAsync([Incoming("""{"event":"x"}""")], CancellationToken.None);
+
+        Assert.Equal([false, false, true], results.Select(r => r.Duplicate));
+        Assert.Equal(results[0].EventId, results[2].EventId);
+        Assert.True(later[0].Duplicate);
+        Assert.Equal(results[1].EventId, later[0].EventId);
+        Assert.Equal(2, (await Store.CountEventsAsync(CancellationToken.None))[EventStatus.Quarantined]);
+    }
+
+    [Fact]
     public async Task Older_version_arriving_late_never_overwrites_the_newer_one()
     {
         var newer = TestEvents.Interaction("i-1", eventTs: 2_000, queueId: "q-new");

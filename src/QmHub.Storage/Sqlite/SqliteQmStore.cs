@@ -459,7 +459,7 @@ public sealed class SqliteQmStore : DbQmStore
     private sealed class BatchWriter(SqliteConnection connection) : IAsyncDisposable
     {
         private readonly SqliteEventInsert _insert = new(connection);
-        private readonly SqliteCommand _find = Command(connection, null, StoreSql.FindEventByKey);
+        private readonly SqliteCommand _find = Command(connection, null, SqliteSql.FindEventByKey);
         private readonly SqliteCommand _interaction = Command(connection, null, StoreSql.UpsertInteraction);
         private readonly SqliteCommand _evaluation = Command(connection, null, StoreSql.UpsertEvaluation);
         private readonly SqliteCommand _update = Command(connection, null, StoreSql.UpdateEventValidation);
@@ -486,6 +486,7 @@ public sealed class SqliteQmStore : DbQmStore
                 return new AppendResult(id, e.Status, Duplicate: false, e.Parsed.Findings);
             }
 
+            Bind(_find, "@event_ts", e.Parsed.EventTs);
             Bind(_find, "@dedup_key", e.DedupKey);
             await using var reader = await _find.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
