@@ -7,20 +7,27 @@ namespace QmHub.Storage;
 /// <summary>The columns a projected row gets from an accepted event, computed once for every engine.</summary>
 internal static class Projection
 {
+    /// <summary>
+    /// The <c>payload.object</c> JSON of an event that feeds a projection (a valid interaction or evaluation), else null:
+    /// the bytes the parser kept, not a second parse of the body.
+    /// </summary>
+    public static string? ProjectedObjectJson(Zoom.Parsing.ZoomEventParseResult parsed, ReadOnlyMemory<byte> body) =>
+        !parsed.HasErrors && parsed.Event is Zoom.Models.InteractionAnalysisCompletedEvent or Zoom.Models.EvaluationCompletedEvent
+            ? parsed.PayloadObjectJson.IsEmpty ? ObjectJson(body) : System.Text.Encoding.UTF8.GetString(parsed.PayloadObjectJson.Span)
+            : null;
+
+    /// <summary>Parses <paramref name="body"/> for its <c>payload.object</c>: for a parse result built without the parser.</summary>
     public static string ObjectJson(ReadOnlyMemory<byte> body)
     {
         using var document = JsonDocument.Parse(body);
         return document.RootElement.GetProperty("payload").GetProperty("object").GetRawText();
     }
 
-    /// <summary>The <c>payload.object</c> JSON of an event that feeds a projection (a valid interaction or evaluation), else null.</summary>
-    public static string? ProjectedObjectJson(Zoom.Parsing.ZoomEventParseResult parsed, ReadOnlyMemory<byte> body) =>
-        !parsed.HasErrors && parsed.Event is Zoom.Models.InteractionAnalysisCompletedEvent or Zoom.Models.EvaluationCompletedEvent
-            ? ObjectJson(body)
-            : null;
+    /// <summary>The stored form of no findings, which is what almost every delivery has.</summary>
+    public const string NoFindingsJson = "[]";
 
-    public static string FindingsJson(IEnumerable<StoredFinding> findings) =>
-        JsonSerializer.Serialize(findings.ToList(), StorageJsonContext.Default.ListStoredFinding);
+    public static string FindingsJson(IReadOnlyList<Zoom.Parsing.ValidationFinding> findings) =>
+        findings.Count == 0 ? NoFindingsJson : JsonSerializer.Serialize(findings.Select(StoredFinding.From).ToList(), StorageJsonContext.Default.ListStoredFinding);
 
     public static List<StoredFinding> ParseFindings(string json) =>
         JsonSerializer.Deserialize(json, StorageJsonContext.Default.ListStoredFinding) ?? [];

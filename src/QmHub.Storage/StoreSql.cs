@@ -6,8 +6,6 @@ namespace QmHub.Storage;
 /// </summary>
 internal static class StoreSql
 {
-    public const string FindEventByKey = "SELECT id, status, findings FROM events WHERE dedup_key = @dedup_key";
-
     // The newest (event_ts, event id) wins: an older version arriving late changes nothing, and the
     // outcome does not depend on the order in which versions are applied (live ingest = reproject).
     public const string UpsertInteraction = """

@@ -79,7 +79,7 @@ internal static class StoredRows
     {
         var parsed = ZoomEventParser.Parse(row.Body);
         var status = parsed.HasErrors ? EventStatus.Quarantined : EventStatus.Accepted;
-        var findingsJson = Projection.FindingsJson(parsed.Findings.Select(StoredFinding.From));
+        var findingsJson = Projection.FindingsJson(parsed.Findings);
         var changed = status.Name() != row.Status || findingsJson != row.FindingsJson;
         return new Revalidation(parsed, status, changed,
         [

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using QmHub.Storage.Model;
 using QmHub.Storage.Sqlite;
 using QmHub.Testing;
 
@@ -32,6 +33,92 @@ public sealed class SqliteQmStoreTests : StoreContractTests, IDisposable
         await reopened.MigrateAsync(CancellationToken.None);
 
         Assert.Single(await reopened.GetInteractionsAsync("i-1", null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Deliveries_are_unique_on_an_index_in_time_order_and_duplicates_are_found_through_it()
+    {
+        await using var connection = new SqliteConnection($"Data Source={_dir.File("qmhub.db")};Pooling=false");
+        await connection.OpenAsync();
+
+        // No index keyed by the SHA-256 alone remains: it put every delivery on a random page.
+        Assert.Equal(["events_by_dedup", "events_by_status"], await StringsAsync(connection,
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name"));
+        Assert.Equal(["dedup_ts", "dedup_key"], await StringsAsync(connection, "SELECT name FROM pragma_index_info('events_by_dedup') ORDER BY seqno"));
+        var plan = string.Join(" ", await StringsAsync(connection, "EXPLAIN QUERY PLAN " + SqliteSql.FindEventByKey.Replace("@event_ts", "1", StringComparison.Ordinal).Replace("@dedup_key", "x''", StringComparison.Ordinal), column: 3));
+        Assert.Contains("USING INDEX events_by_dedup", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deliveries_logged_before_the_dedup_migration_keep_their_ids_and_stay_deduplicated()
+    {
+        var path = _dir.File("before-0003.db");
+        var bodies = new[] { TestEvents.Bytes(TestEvents.Interaction("i-old")), "not json"u8.ToArray() };
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            // The schema as migrations 1 and 2 left it, with two deliveries logged.
+            await connection.OpenAsync();
+            await ExecuteAsync(connection, StoreSql.CreateMigrationsTable);
+            foreach (var (version, name) in new[] { (1, "initial"), (2, "analytics") })
+            {
+                await ExecuteAsync(connection, MigrationSql(version, name));
+                await ExecuteAsync(connection, $"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({version}, '{name}', 0)");
+            }
+
+            for (var i = 0; i < bodies.Length; i++)
+            {
+                await using var insert = connection.CreateCommand();
+                insert.CommandText = """
+                    INSERT INTO events (id, dedup_key, received_at, kind, event_ts, status, findings, body)
+                    VALUES ($id, $key, 0, 'unknown', $ts, 'quarantined', '[]', $body)
+                    """;
+                insert.Parameters.AddWithValue("$id", 40 + i);
+                insert.Parameters.AddWithValue("$key", IncomingEvent.ComputeDedupKey(bodies[i]));
+                insert.Parameters.AddWithValue("$ts", i == 0 ? IncomingEvent.FromBody(bodies[i], DateTimeOffset.UnixEpoch).Parsed.EventTs! : DBNull.Value);
+                insert.Parameters.AddWithValue("$body", bodies[i]);
+                await insert.ExecuteNonQueryAsync();
+            }
+        }
+
+        await using var store = new SqliteQmStore(path);
+        Assert.Equal([3], await store.MigrateAsync(CancellationToken.None));
+        var again = await store.AppendAsync(bodies.Select(b => IncomingEvent.FromBody(b, DateTimeOffset.UnixEpoch)).ToList(), CancellationToken.None);
+        var fresh = await store.AppendAsync([IncomingEvent.FromBody(TestEvents.Bytes(TestEvents.Interaction("i-new")), DateTimeOffset.UnixEpoch)], CancellationToken.None);
+
+        Assert.All(again, r => Assert.True(r.Duplicate));
+        Assert.Equal([40L, 41L], again.Select(r => r.EventId));
+        Assert.False(fresh[0].Duplicate);
+        // Ids keep counting up from the rebuilt table's (a conflicting insert also takes an AUTOINCREMENT id, as before).
+        Assert.InRange(fresh[0].EventId, 42, 44);
+        Assert.Equal(bodies[1], await store.GetEventBodyAsync(41, CancellationToken.None));
+    }
+
+    private static string MigrationSql(int version, string name)
+    {
+        using var stream = typeof(SqliteQmStore).Assembly.GetManifestResourceStream($"QmHub.Storage.Sqlite.Migrations.{version:D4}_{name}.sql")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<List<string>> StringsAsync(SqliteConnection connection, string sql, int column = 0)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetValue(column).ToString()!);
+        }
+
+        return values;
     }
 
     [Fact]

@@ -67,6 +67,19 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Same_body_without_an_event_ts_twice_is_stored_once()
+    {
+        var results = await Store.AppendAsync([Incoming("not json"), Incoming("""{"event":"x"}"""), Incoming("not json")], CancellationToken.None);
+        var later = await Store.AppendAsync([Incoming("""{"event":"x"}""")], CancellationToken.None);
+
+        Assert.Equal([false, false, true], results.Select(r => r.Duplicate));
+        Assert.Equal(results[0].EventId, results[2].EventId);
+        Assert.True(later[0].Duplicate);
+        Assert.Equal(results[1].EventId, later[0].EventId);
+        Assert.Equal(2, (await Store.CountEventsAsync(CancellationToken.None))[EventStatus.Quarantined]);
+    }
+
+    [Fact]
     public async Task Older_version_arriving_late_never_overwrites_the_newer_one()
     {
         var newer = TestEvents.Interaction("i-1", eventTs: 2_000, queueId: "q-new");
@@ -107,6 +120,30 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Contains(stored.Findings, f => f.Path == "payload.object.evaluation_id" && f.Severity == "error");
         Assert.Empty(await Store.GetEvaluationsOfInteractionAsync("a", "i-9", CancellationToken.None));
         Assert.Equal(body, System.Text.Encoding.UTF8.GetString((await Store.GetEventBodyAsync(stored.Id, CancellationToken.None))!));
+    }
+
+    [Fact]
+    public async Task Empty_strings_empty_bodies_and_non_ascii_text_are_logged_as_sent()
+    {
+        // Routed by shape (an empty event name is a warning, not an error): the name is logged as "", not as null.
+        var unnamed = System.Text.Encoding.UTF8.GetString(TestEvents.Bytes(TestEvents.Interaction("i-unnamed", accountId: "acct-é-😀")))
+            .Replace("\"event\":\"quality_management.interaction_analysis_completed\"", "\"event\":\"\"", StringComparison.Ordinal);
+        var incoming = new[] { Incoming(unnamed), IncomingEvent.FromBody(ReadOnlyMemory<byte>.Empty, Received, trackingId: "", secretName: "token1") };
+
+        var results = await Store.AppendAsync(incoming, CancellationToken.None);
+
+        Assert.Equal([EventStatus.Accepted, EventStatus.Quarantined], results.Select(r => r.Status));
+        var page = await Store.ListEventsAsync(null, null, 10, CancellationToken.None);
+        var named = Assert.Single(page.Items, e => e.Id == results[0].EventId);
+        Assert.Equal("", named.EventName);
+        Assert.Equal("acct-é-😀", named.AccountId);
+        Assert.Null(named.TrackingId);
+        var empty = Assert.Single(page.Items, e => e.Id == results[1].EventId);
+        Assert.Equal("", empty.TrackingId);
+        Assert.Equal(0, empty.BodyBytes);
+        Assert.Empty((await Store.GetEventBodyAsync(empty.Id, CancellationToken.None))!);
+        Assert.Equal(incoming[1].DedupKey, Convert.FromHexString(empty.DedupKey));
+        Assert.Equal("acct-é-😀", Assert.Single(await Store.GetInteractionsAsync("i-unnamed", null, CancellationToken.None)).AccountId);
     }
 
     [Fact]

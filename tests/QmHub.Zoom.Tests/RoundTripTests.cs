@@ -22,6 +22,34 @@ public sealed class RoundTripTests
         Fixture.AssertJsonEqual(original, written);
     }
 
+    [Fact]
+    public void Payload_object_is_kept_as_the_bytes_received_sliced_from_the_body()
+    {
+        const string obj = "{ \"evaluation_id\" : \"e-1\",\n  \"interaction_id\":\"i-1\", \"x_unknown\": [1,  2] }";
+        var body = Encoding.UTF8.GetBytes("""{"event":"quality_management.evaluation_completed","event_ts":1764000000000,"payload":{"account_id":"a","object":""" + obj + " }}");
+
+        var parsed = ZoomEventParser.Parse(body);
+
+        Assert.NotNull(parsed.Event);
+        Assert.Equal(obj, Encoding.UTF8.GetString(parsed.PayloadObjectJson.Span));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(parsed.PayloadObjectJson, out var segment));
+        Assert.Same(body, segment.Array);
+        using var document = System.Text.Json.JsonDocument.Parse(body);
+        Assert.Equal(obj, Encoding.UTF8.GetString(ZoomEventParser.Parse(document.RootElement).PayloadObjectJson.Span));
+    }
+
+    [Theory]
+    [InlineData("""{"event":"quality_management.evaluation_completed","event_ts":1764000000000,"payload":{"account_id":"a"}}""")]
+    [InlineData("""{"event":"quality_management.evaluation_completed","event_ts":1764000000000,"payload":{"account_id":"a","object":[1]}}""")]
+    [InlineData("""{"event":"endpoint.url_validation","event_ts":1764000000000,"payload":{"plainToken":"t"}}""")]
+    [InlineData("""{"event":"quality_management.evaluation_completed","payload":"none"}""")]
+    [InlineData("[1]")]
+    [InlineData("not json")]
+    public void Payload_object_is_empty_when_the_body_has_no_object_there(string body)
+    {
+        Assert.True(ZoomEventParser.Parse(Encoding.UTF8.GetBytes(body)).PayloadObjectJson.IsEmpty);
+    }
+
     [Theory]
     [InlineData(Fixture.Interaction)]
     [InlineData(Fixture.Evaluation)]

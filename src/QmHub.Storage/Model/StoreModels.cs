@@ -62,7 +62,7 @@ public sealed record IncomingEvent
     private string? _objectJson;
 
     /// <summary>The findings as stored: a JSON array.</summary>
-    public string FindingsJson => _findingsJson ??= Projection.FindingsJson(Parsed.Findings.Select(StoredFinding.From));
+    public string FindingsJson => _findingsJson ??= Projection.FindingsJson(Parsed.Findings);
 
     /// <summary>The <c>payload.object</c> member's raw JSON, for an accepted event.</summary>
     public string? ObjectJson => _objectJson ??= Projection.ProjectedObjectJson(Parsed, Body);

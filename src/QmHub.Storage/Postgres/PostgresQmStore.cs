@@ -110,7 +110,7 @@ public sealed class PostgresQmStore : DbQmStore
                 await using var lookup = new NpgsqlBatch(connection, tx);
                 foreach (var i in missing)
                 {
-                    lookup.BatchCommands.Add(BatchCommand(StoreSql.FindEventByKey, Column.Of("dedup_key", batch[i].DedupKey)));
+                    lookup.BatchCommands.Add(BatchCommand(PostgresSql.FindEventByKey, Column.Of("dedup_key", batch[i].DedupKey)));
                 }
 
                 await using var reader = await lookup.ExecuteReaderAsync(ct);

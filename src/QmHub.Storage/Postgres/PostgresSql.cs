@@ -23,5 +23,7 @@ internal static class PostgresSql
         SELECT id, status, findings, true FROM events WHERE dedup_key = @dedup_key AND NOT EXISTS (SELECT FROM inserted)
         """;
 
+    public const string FindEventByKey = "SELECT id, status, findings FROM events WHERE dedup_key = @dedup_key";
+
     public const string IsWritable = "SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'";
 }

@@ -407,17 +407,50 @@ public sealed class SqliteQmStore : DbQmStore
 
     private static void BindAll(SqliteCommand cmd, IReadOnlyList<Column> columns)
     {
+        var parameters = cmd.Parameters;
+        // A prepared statement bound again with the same columns (the writer's upserts, once per delivery): its
+        // parameters are already there in column order, so each value is set by position, not found by name.
+        if (InColumnOrder(parameters, columns))
+        {
+            for (var i = 0; i < columns.Count; i++)
+            {
+                parameters[i].Value = columns[i].Value ?? DBNull.Value;
+            }
+
+            return;
+        }
+
         foreach (var column in columns)
         {
             Bind(cmd, "@" + column.Name, column.Value);
         }
     }
 
+    private static bool InColumnOrder(SqliteParameterCollection parameters, IReadOnlyList<Column> columns)
+    {
+        if (parameters.Count != columns.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var name = parameters[i].ParameterName;
+            if (name.Length != columns[i].Name.Length + 1 || name[0] != '@' || !name.AsSpan(1).SequenceEqual(columns[i].Name))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     internal static void Bind(SqliteCommand cmd, string name, object? value)
     {
-        if (cmd.Parameters.Contains(name))
+        var index = cmd.Parameters.IndexOf(name);
+        if (index >= 0)
         {
-            cmd.Parameters[name].Value = value ?? DBNull.Value;
+            cmd.Parameters[index].Value = value ?? DBNull.Value;
         }
         else
         {
@@ -428,8 +461,8 @@ public sealed class SqliteQmStore : DbQmStore
     /// <summary>Prepared statements of one write transaction.</summary>
     private sealed class BatchWriter(SqliteConnection connection) : IAsyncDisposable
     {
-        private readonly SqliteCommand _insert = Command(connection, null, SqliteSql.InsertEvent);
-        private readonly SqliteCommand _find = Command(connection, null, StoreSql.FindEventByKey);
+        private readonly SqliteEventInsert _insert = new(connection);
+        private readonly SqliteCommand _find = Command(connection, null, SqliteSql.FindEventByKey);
         private readonly SqliteCommand _interaction = Command(connection, null, StoreSql.UpsertInteraction);
         private readonly SqliteCommand _evaluation = Command(connection, null, StoreSql.UpsertEvaluation);
         private readonly SqliteCommand _update = Command(connection, null, StoreSql.UpdateEventValidation);
@@ -438,7 +471,7 @@ public sealed class SqliteQmStore : DbQmStore
 
         public void Enlist(SqliteTransaction tx)
         {
-            foreach (var command in (ReadOnlySpan<SqliteCommand>)[_insert, _find, _interaction, _evaluation, _update])
+            foreach (var command in (ReadOnlySpan<SqliteCommand>)[_find, _interaction, _evaluation, _update])
             {
                 command.Transaction = tx;
             }
@@ -446,8 +479,7 @@ public sealed class SqliteQmStore : DbQmStore
 
         public async Task<AppendResult> AppendAsync(IncomingEvent e, CancellationToken ct)
         {
-            BindAll(_insert, StoredRows.Event(e));
-            if (await _insert.ExecuteScalarAsync(ct) is long id)
+            if (_insert.Insert(e) is { } id)
             {
                 if (e.Status == EventStatus.Accepted && e.ObjectJson is { } objectJson)
                 {
@@ -457,6 +489,7 @@ public sealed class SqliteQmStore : DbQmStore
                 return new AppendResult(id, e.Status, Duplicate: false, e.Parsed.Findings);
             }
 
+            Bind(_find, "@event_ts", e.Parsed.EventTs);
             Bind(_find, "@dedup_key", e.DedupKey);
             await using var reader = await _find.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
@@ -503,7 +536,7 @@ public sealed class SqliteQmStore : DbQmStore
 
         public async ValueTask DisposeAsync()
         {
-            await _insert.DisposeAsync();
+            _insert.Dispose();
             await _find.DisposeAsync();
             await _interaction.DisposeAsync();
             await _evaluation.DisposeAsync();

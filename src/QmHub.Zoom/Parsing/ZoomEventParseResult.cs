@@ -23,6 +23,12 @@ public sealed record ZoomEventParseResult
     /// <summary>The <c>payload.account_id</c> member, when it was a string.</summary>
     public string? AccountId { get; init; }
 
+    /// <summary>
+    /// The <c>payload.object</c> member's JSON exactly as received (UTF-8), when it is an object; empty otherwise.
+    /// When the body was parsed from bytes, this is a slice of those bytes, not a copy.
+    /// </summary>
+    public ReadOnlyMemory<byte> PayloadObjectJson { get; init; }
+
     /// <summary>Whether the body was syntactically valid JSON.</summary>
     public required bool IsJson { get; init; }
 
@@ -33,7 +39,22 @@ public sealed record ZoomEventParseResult
     public ZoomEvent? Event { get; init; }
 
     /// <summary>Whether any finding is an error (the event is not usable).</summary>
-    public bool HasErrors => Findings.Any(f => f.Severity == FindingSeverity.Error);
+    public bool HasErrors
+    {
+        get
+        {
+            // Read on every delivery's hot path: a plain loop, no enumerator or delegate.
+            for (var i = 0; i < Findings.Count; i++)
+            {
+                if (Findings[i].Severity == FindingSeverity.Error)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 
     /// <summary>The errors alone.</summary>
     public IEnumerable<ValidationFinding> Errors => Findings.Where(f => f.Severity == FindingSeverity.Error);

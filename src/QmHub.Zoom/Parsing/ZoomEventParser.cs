@@ -33,12 +33,16 @@ public static class ZoomEventParser
 
         using (document)
         {
-            return Parse(document.RootElement);
+            return Parse(document.RootElement, body);
         }
     }
 
     /// <summary>Parses, routes and validates an already parsed body.</summary>
-    public static ZoomEventParseResult Parse(JsonElement root)
+    public static ZoomEventParseResult Parse(JsonElement root) => Parse(root, source: null);
+
+    /// <param name="root">The parsed body.</param>
+    /// <param name="source">The bytes <paramref name="root"/> was parsed from, when known: <c>payload.object</c> is then a slice of them, not a copy.</param>
+    private static ZoomEventParseResult Parse(JsonElement root, ReadOnlyMemory<byte>? source)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -71,10 +75,22 @@ public static class ZoomEventParser
             EventTs = root.TryGetProperty("event_ts", out var ts) && ts.ValueKind == JsonValueKind.Number && ts.TryGetInt64(out var tsValue) ? tsValue : null,
             AccountId = root.TryGetProperty("payload", out var p) && p.ValueKind == JsonValueKind.Object
                 && p.TryGetProperty("account_id", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null,
+            PayloadObjectJson = p.ValueKind == JsonValueKind.Object && p.TryGetProperty("object", out var o) && o.ValueKind == JsonValueKind.Object
+                ? RawJson(o, source)
+                : ReadOnlyMemory<byte>.Empty,
             IsJson = true,
             Findings = validator.Findings,
             Event = typed,
         };
+    }
+
+    /// <summary>The element's JSON exactly as received: a slice of <paramref name="source"/> when the element lies in it, else a copy.</summary>
+    private static ReadOnlyMemory<byte> RawJson(JsonElement element, ReadOnlyMemory<byte>? source)
+    {
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+        return source is { } bytes && bytes.Span.Overlaps(raw, out var offset) && offset >= 0 && offset + raw.Length <= bytes.Length
+            ? bytes.Slice(offset, raw.Length)
+            : raw.ToArray();
     }
 
     private static (ZoomEventKind Kind, RoutingBasis Basis, string? Note) Route(string? eventName, ZoomEventKind shape)
