@@ -4,7 +4,7 @@ namespace QmHub.Storage.Sqlite;
 internal static class SqliteSql
 {
     // dedup_ts is the body's event_ts (0 when it has none): deliveries are unique on (dedup_ts, dedup_key), an index
-    // in time order (see migration 0003). The same body always has the same event_ts, so a retry still conflicts.
+    // in time order (see migration 0006). The same body always has the same event_ts, so a retry still conflicts.
     public const string InsertEvent = """
         INSERT INTO events (dedup_ts, dedup_key, received_at, tracking_id, secret_name, event_name, kind, routing_note, account_id, event_ts, status, findings, body)
         VALUES (coalesce(@event_ts, 0), @dedup_key, @received_at, @tracking_id, @secret_name, @event_name, @kind, @routing_note, @account_id, @event_ts, @status, @findings, @body)
