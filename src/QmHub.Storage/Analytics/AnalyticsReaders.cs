@@ -65,6 +65,12 @@ internal static class AnalyticsReaders
         return new InteractionPage(items, next);
     }
 
+    /// <summary>
+    /// Whether the drill-downs read the interactions of one agent (<c>interactions_by_agent_start</c>) rather than of the
+    /// whole period: when the filter names an agent and an account, as an agent's detail page does.
+    /// </summary>
+    public static bool OfOneAgent(AnalyticsFilter filter) => filter is { Agent: not null, AccountId: not null };
+
     /// <summary>Reads every row of <paramref name="reader"/> with <paramref name="read"/>.</summary>
     public static async Task<List<T>> AllAsync<T>(DbDataReader reader, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
