@@ -87,9 +87,15 @@ internal static class SqliteBench
         return new LoadReport("SQLite", counts, interactions, evaluations, hourlyRows, first, last, rowsTime, rollupTime, FileSize(path));
     }
 
-    /// <summary>A database loaded by an earlier run: its shape and size, no load times.</summary>
+    /// <summary>A database loaded by an earlier run, migrated to this build: its shape and size, no load times.</summary>
     public static async Task<LoadReport> DescribeAsync(string path, CancellationToken ct)
     {
+        // Migrations added since the database was kept (indexes, say) apply first, as a server's start would.
+        await using (var store = new SqliteQmStore(path))
+        {
+            await store.MigrateAsync(ct);
+        }
+
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         await connection.OpenAsync(ct);
         var (first, last, interactions, evaluations, hourlyRows) = await ShapeAsync(connection, ct);
@@ -106,9 +112,12 @@ internal static class SqliteBench
         (nameof(SqliteAnalyticsSql.SeriesFromRollups), SqliteAnalyticsSql.SeriesFromRollups),
         (nameof(SqliteAnalyticsSql.AgentTotalsFromProjections), SqliteAnalyticsSql.AgentTotalsFromProjections),
         (nameof(SqliteAnalyticsSql.Evaluations), SqliteAnalyticsSql.Evaluations),
+        (nameof(SqliteAnalyticsSql.EvaluationsOfAgent), SqliteAnalyticsSql.EvaluationsOfAgent),
         (nameof(SqliteAnalyticsSql.Mix), SqliteAnalyticsSql.Mix),
         (nameof(SqliteAnalyticsSql.SearchByTime), SqliteAnalyticsSql.SearchByTime),
         (nameof(SqliteAnalyticsSql.SearchByScore), SqliteAnalyticsSql.SearchByScore),
+        (nameof(SqliteAnalyticsSql.SearchByTimeOfAgent), SqliteAnalyticsSql.SearchByTimeOfAgent),
+        (nameof(SqliteAnalyticsSql.SearchByScoreOfAgent), SqliteAnalyticsSql.SearchByScoreOfAgent),
     ];
 
     /// <summary>The query plan SQLite picks for a statement, for the notes.</summary>
