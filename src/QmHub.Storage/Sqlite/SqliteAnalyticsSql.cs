@@ -333,14 +333,12 @@ internal static class SqliteAnalyticsSql
     public const string SearchByTimeOfAgent = TimePageOpen + AgentInPeriod + SearchFilters + TimeKeyset + TimePageClose;
 
     // Lowest score first: every interaction of the period that passes the filters is scored (the order is not in any
-    // index without a score kept at ingest), then sorted; the period is one range of interactions_by_period. Materialized,
-    // so each row's mean is computed once (a flattened subquery repeats it for the score key, the cursor and the column).
-    private const string ScoreOpen = "WITH s AS MATERIALIZED (" + SearchColumns + ", " + EvaluationCount + " AS evaluations, "
+    // index without a score kept at ingest), then sorted; the period is one range of interactions_by_period.
+    private const string ScoreOpen = "SELECT s.*, coalesce(s.qa_score_pct, 1e308) AS score_key FROM (" + SearchColumns + ", " + EvaluationCount + " AS evaluations, "
         + QaScorePct + " AS qa_score_pct" + SearchFrom;
 
     private const string ScoreClose = """
-        )
-        SELECT s.*, coalesce(s.qa_score_pct, 1e308) AS score_key FROM s
+        ) s
         WHERE ($c_at IS NULL OR (coalesce(s.qa_score_pct, 1e308), s.at_ms, s.account_id, s.interaction_id) > ($c_score, $c_at, $c_account, $c_id))
         ORDER BY score_key, s.at_ms, s.account_id, s.interaction_id LIMIT $limit
         """;
