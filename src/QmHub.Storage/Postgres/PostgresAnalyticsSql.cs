@@ -328,8 +328,9 @@ internal static class PostgresAnalyticsSql
     public const string EvaluationsOfAgent = EvaluationsOpen + EvaluationsOfInteractions + AgentInPeriod
         + " UNION ALL " + EvaluationsWithoutInteraction + EvaluationsClose;
 
+    // The ids keep their own collation, so the evaluations' lookups by them can use evaluations_by_interaction; their order is "C" wherever they are ordered.
     private const string SearchColumns = """
-        SELECT r.account_id COLLATE "C" AS account_id, r.interaction_id COLLATE "C" AS interaction_id, r.start_time,
+        SELECT r.account_id, r.interaction_id, r.start_time,
             coalesce(r.start_ms, r.last_event_ts) AS at_ms,
         """ + InteractionAgentId + """
          AS agent_id, r.agent_name, r.queue_id, q.queue_name, r.channel_type, r.direction, r.disposition, r.primary_language,
@@ -362,7 +363,7 @@ internal static class PostgresAnalyticsSql
     private const string TimePageOpen = "SELECT s.*, coalesce(s.qa_score_pct, 1e308::float8) AS score_key FROM (SELECT r.*, " + EvaluationCount + " AS evaluations, "
         + QaScorePct + " AS qa_score_pct FROM (" + SearchColumns + SearchFrom;
 
-    private const string TimePageClose = ") r) s ORDER BY s.at_ms DESC, s.account_id DESC, s.interaction_id DESC";
+    private const string TimePageClose = ") r) s ORDER BY s.at_ms DESC, s.account_id COLLATE \"C\" DESC, s.interaction_id COLLATE \"C\" DESC";
 
     public const string SearchByTime = TimePageOpen + InteractionInPeriod + SearchFilters + TimeKeyset + TimePageClose;
 
@@ -376,8 +377,9 @@ internal static class PostgresAnalyticsSql
 
     private const string ScoreClose = """
         ) s
-        WHERE (@c_at IS NULL OR (coalesce(s.qa_score_pct, 1e308::float8), s.at_ms, s.account_id, s.interaction_id) > (@c_score, @c_at, @c_account, @c_id))
-        ORDER BY score_key, s.at_ms, s.account_id, s.interaction_id LIMIT @limit
+        WHERE (@c_at IS NULL OR (coalesce(s.qa_score_pct, 1e308::float8), s.at_ms, s.account_id COLLATE "C", s.interaction_id COLLATE "C")
+            > (@c_score, @c_at, @c_account, @c_id))
+        ORDER BY score_key, s.at_ms, s.account_id COLLATE "C", s.interaction_id COLLATE "C" LIMIT @limit
         """;
 
     public const string SearchByScore = ScoreOpen + InteractionInPeriod + SearchFilters + ScoreClose;
