@@ -83,7 +83,7 @@ internal static class SqliteBench
         return new LoadReport("SQLite", counts, interactions, evaluations, hourlyRows, first, last, rowsTime, rollupTime, FileSize(path));
     }
 
-    /// <summary>A database loaded by an earlier run: its shape and size, no load times.</summary>
+    /// <summary>A database loaded by an earlier run, migrated to this build: its shape and size, no load times.</summary>
     public static async Task<LoadReport> DescribeAsync(string path, CancellationToken ct)
     {
         // A database kept by an older build gets this build's migrations (0003 builds the daily rollups from the hourly one).
@@ -115,9 +115,12 @@ internal static class SqliteBench
         (nameof(SqliteAnalyticsSql.DispositionMixDays), SqliteAnalyticsSql.DispositionMixDays),
         (nameof(SqliteAnalyticsSql.AgentTotalsFromProjections), SqliteAnalyticsSql.AgentTotalsFromProjections),
         (nameof(SqliteAnalyticsSql.Evaluations), SqliteAnalyticsSql.Evaluations),
+        (nameof(SqliteAnalyticsSql.EvaluationsOfAgent), SqliteAnalyticsSql.EvaluationsOfAgent),
         (nameof(SqliteAnalyticsSql.Mix), SqliteAnalyticsSql.Mix),
         (nameof(SqliteAnalyticsSql.SearchByTime), SqliteAnalyticsSql.SearchByTime),
         (nameof(SqliteAnalyticsSql.SearchByScore), SqliteAnalyticsSql.SearchByScore),
+        (nameof(SqliteAnalyticsSql.SearchByTimeOfAgent), SqliteAnalyticsSql.SearchByTimeOfAgent),
+        (nameof(SqliteAnalyticsSql.SearchByScoreOfAgent), SqliteAnalyticsSql.SearchByScoreOfAgent),
     ];
 
     /// <summary>The query plan SQLite picks for a statement, for the notes.</summary>

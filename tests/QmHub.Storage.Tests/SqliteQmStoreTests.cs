@@ -81,8 +81,8 @@ public sealed class SqliteQmStoreTests : StoreContractTests, IDisposable
         }
 
         await using var store = new SqliteQmStore(path);
-        // The rollup migrations (3, 5) come with it; the dedup migration is 6.
-        Assert.Equal([3, 5, 6], await store.MigrateAsync(CancellationToken.None));
+        // The analytics migrations (3-5) come with it; the dedup migration is 6.
+        Assert.Equal([3, 4, 5, 6], await store.MigrateAsync(CancellationToken.None));
         var again = await store.AppendAsync(bodies.Select(b => IncomingEvent.FromBody(b, DateTimeOffset.UnixEpoch)).ToList(), CancellationToken.None);
         var fresh = await store.AppendAsync([IncomingEvent.FromBody(TestEvents.Bytes(TestEvents.Interaction("i-new")), DateTimeOffset.UnixEpoch)], CancellationToken.None);
 

@@ -23,10 +23,10 @@ internal static class AnalyticsReaders
     public static (string AccountId, string QueueId, string? ChannelType, string? Direction, string? Disposition, long Interactions) Mix(DbDataReader r) =>
         (r.GetString(0), r.GetString(1), NullableString(r, 2), NullableString(r, 3), NullableString(r, 4), r.GetInt64(5));
 
-    /// <summary>An evaluation with the agent it is reported under.</summary>
+    /// <summary>An evaluation with the agent it is reported under, and whether its interaction is known.</summary>
     public static EvaluationFact Evaluation(DbDataReader r) => new(
         r.GetString(0), NullableString(r, 1), r.GetString(2), NullableString(r, 3), NullableString(r, 4),
-        NullableString(r, 5), NullableDouble(r, 6), r.GetString(7), NullableString(r, 8));
+        NullableString(r, 5), NullableDouble(r, 6), r.GetString(7), NullableString(r, 8), InteractionKnown: r.GetInt64(9) != 0);
 
     /// <summary>An interaction found by a search, with the score its keyset cursor orders by.</summary>
     public static (InteractionHit Hit, double ScoreKey) Hit(DbDataReader r) => (new InteractionHit
@@ -65,6 +65,12 @@ internal static class AnalyticsReaders
 
         return new InteractionPage(items, next);
     }
+
+    /// <summary>
+    /// Whether the drill-downs read the interactions of one agent (<c>interactions_by_agent_start</c>) rather than of the
+    /// whole period: when the filter names an agent and an account, as an agent's detail page does.
+    /// </summary>
+    public static bool OfOneAgent(AnalyticsFilter filter) => filter is { Agent: not null, AccountId: not null };
 
     /// <summary>Reads every row of <paramref name="reader"/> with <paramref name="read"/>.</summary>
     public static async Task<List<T>> AllAsync<T>(DbDataReader reader, Func<DbDataReader, T> read, CancellationToken cancellationToken)

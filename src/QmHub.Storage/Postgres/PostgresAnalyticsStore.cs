@@ -59,7 +59,7 @@ public sealed class PostgresAnalyticsStore : IAnalyticsStore, IAsyncDisposable
     public async Task<IReadOnlyList<EvaluationFact>> EvaluationsAsync(AnalyticsFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        await using var cmd = Command(PostgresAnalyticsSql.Evaluations, filter);
+        await using var cmd = Command(AnalyticsReaders.OfOneAgent(filter) ? PostgresAnalyticsSql.EvaluationsOfAgent : PostgresAnalyticsSql.Evaluations, filter);
         return await ReadAsync(cmd, AnalyticsReaders.Evaluation, cancellationToken);
     }
 
@@ -70,7 +70,14 @@ public sealed class PostgresAnalyticsStore : IAnalyticsStore, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(search.Limit, 1);
         var byScore = search.Sort == InteractionSort.Score;
         var cursor = search.Cursor is { Length: > 0 } c ? AnalyticsDefinitions.DecodeCursor(c, 4) : null;
-        await using var cmd = Command(byScore ? PostgresAnalyticsSql.SearchByScore : PostgresAnalyticsSql.SearchByTime, search.Filter,
+        var sql = (byScore, AnalyticsReaders.OfOneAgent(search.Filter)) switch
+        {
+            (true, true) => PostgresAnalyticsSql.SearchByScoreOfAgent,
+            (true, false) => PostgresAnalyticsSql.SearchByScore,
+            (false, true) => PostgresAnalyticsSql.SearchByTimeOfAgent,
+            (false, false) => PostgresAnalyticsSql.SearchByTime,
+        };
+        await using var cmd = Command(sql, search.Filter,
             Text("language", search.Language), Text("disposition", search.Disposition),
             Double("min_sentiment", search.MinSentiment), Double("max_sentiment", search.MaxSentiment),
             new NpgsqlParameter("evaluated", NpgsqlDbType.Boolean) { Value = search.Evaluated is { } evaluated ? evaluated : DBNull.Value },

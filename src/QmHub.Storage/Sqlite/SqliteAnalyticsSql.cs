@@ -48,8 +48,21 @@ internal static class SqliteAnalyticsSql
         WHERE NOT EXISTS (SELECT 1 FROM interactions i WHERE i.account_id = e.account_id AND i.interaction_id = e.interaction_id)
         """;
 
-    /// <summary>Every fact: the source of the plain GROUP BY.</summary>
+    /// <summary>Every fact: the source of the one-pass rollup build.</summary>
     private const string AllFacts = "(" + InteractionFacts + InteractionFactsGroup + " UNION ALL " + OrphanFacts + ")";
+
+    // The period of an interaction is its start, else its event_ts, written as interactions_by_period (0004) indexes it,
+    // so the period is one index range; an evaluation whose interaction is unknown, its own event_ts (evaluations_by_event_ts).
+    private const string Period = "coalesce(r.start_ms, r.last_event_ts)";
+    private const string InteractionInPeriod = " WHERE " + Period + " >= $from_ms AND " + Period + " < $to_ms";
+    private const string OrphanInPeriod = " AND e.last_event_ts >= $from_ms AND e.last_event_ts < $to_ms";
+
+    /// <summary>
+    /// The facts of the period only: the source of the plain GROUP BY. SQLite does not push a filter on the facts into
+    /// their GROUP BY, so the period's range is in each branch (a 30-day GROUP BY reads 30 days, not all time).
+    /// </summary>
+    private const string PeriodFacts = "(" + InteractionFacts + " WHERE coalesce(i.start_ms, i.last_event_ts) >= $from_ms AND coalesce(i.start_ms, i.last_event_ts) < $to_ms"
+        + InteractionFactsGroup + " UNION ALL " + OrphanFacts + OrphanInPeriod + ")";
 
     /// <summary>
     /// The facts of one rollup unit: an interaction with its evaluations (attached or, while it is unknown,
@@ -284,6 +297,7 @@ internal static class SqliteAnalyticsSql
         """ + DeriveRollups;
 
     private const string FactsSource = " FROM " + AllFacts + " r";
+    private const string PeriodFactsSource = " FROM " + PeriodFacts + " r";
     private const string IdentityJoin = " LEFT JOIN agent_identities ai ON ai.account_id = r.account_id AND ai.agent_name = r.agent_name";
     private const string QueueJoin = " LEFT JOIN analytics_queues q ON q.account_id = r.account_id AND q.queue_id = r.queue_id";
     private const string FactsRange = " WHERE r.at_ms >= $from_ms AND r.at_ms < $to_ms";
@@ -316,11 +330,11 @@ internal static class SqliteAnalyticsSql
          ORDER BY key_account, key_id LIMIT $limit
         """;
 
-    public const string AgentTotalsFromProjections = AgentKey + Sums + FactsSource + IdentityJoin + FactsRange + Filters + Keyset;
-    public const string QueueTotalsFromProjections = QueueKey + Sums + FactsSource + IdentityJoin + QueueJoin + FactsRange + Filters + Keyset;
-    public const string AllTotalsFromProjections = AllKey + Sums + FactsSource + IdentityJoin + FactsRange + Filters;
+    public const string AgentTotalsFromProjections = AgentKey + Sums + PeriodFactsSource + IdentityJoin + FactsRange + Filters + Keyset;
+    public const string QueueTotalsFromProjections = QueueKey + Sums + PeriodFactsSource + IdentityJoin + QueueJoin + FactsRange + Filters + Keyset;
+    public const string AllTotalsFromProjections = AllKey + Sums + PeriodFactsSource + IdentityJoin + FactsRange + Filters;
 
-    public const string SeriesFromProjections = "SELECT (r.at_ms / 900000) * 900000 AS bucket" + Sums + FactsSource + IdentityJoin + FactsRange + Filters
+    public const string SeriesFromProjections = "SELECT (r.at_ms / 900000) * 900000 AS bucket" + Sums + PeriodFactsSource + IdentityJoin + FactsRange + Filters
         + " GROUP BY bucket ORDER BY bucket";
 
     /// <summary>The statements above, chosen by grouping and source.</summary>
@@ -434,46 +448,108 @@ internal static class SqliteAnalyticsSql
         FROM interactions r
         """ + IdentityJoin + InteractionInRange + InteractionFilters + " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5";
 
-    private const string EvaluationFacts = """
+    // An agent's interactions of the period, when the account is known: by interactions_by_agent_start for the names that
+    // resolve to the agent (the name itself, and those an evaluation revealed its id for), rows with a start time by range
+    // and rows without one by event_ts. A superset of the agent filter, which still applies.
+    private const string AgentNames = "SELECT $agent UNION SELECT agent_name FROM agent_identities WHERE account_id = $account_id AND agent_user_id = $agent";
+
+    private const string AgentInPeriod = """
+         WHERE r.rowid IN (
+            SELECT rowid FROM interactions WHERE account_id = $account_id AND agent_name IN (
+        """ + AgentNames + """
+        ) AND start_ms >= $from_ms AND start_ms < $to_ms
+            UNION ALL SELECT rowid FROM interactions WHERE account_id = $account_id AND agent_name IN (
+        """ + AgentNames + """
+        ) AND start_ms IS NULL AND last_event_ts >= $from_ms AND last_event_ts < $to_ms)
+        """;
+
+    private const string EvaluationColumns = """
         SELECT e.account_id AS account_id, e.interaction_id AS interaction_id, e.evaluation_id AS evaluation_id, e.scorecard_name AS scorecard_name,
             e.evaluator_user_id AS evaluator_user_id, e.evaluation_type AS evaluation_type, e.evaluation_score_ratio AS ratio,
-            CASE WHEN i.interaction_id IS NULL THEN e.last_event_ts ELSE coalesce(i.start_ms, i.last_event_ts) END AS at_ms,
-            CASE WHEN i.interaction_id IS NULL THEN coalesce(e.agent_display_name, '') ELSE coalesce(i.agent_name, '') END AS agent_name,
-            CASE WHEN i.interaction_id IS NULL AND e.agent_display_name IS NULL THEN coalesce(e.agent_user_id, '') ELSE '' END AS agent_user_id,
-            coalesce(i.queue_id, '') AS queue_id, coalesce(i.channel_type, '') AS channel_type, coalesce(i.direction, '') AS direction
-        FROM evaluations e LEFT JOIN interactions i ON i.account_id = e.account_id AND i.interaction_id = e.interaction_id
         """;
 
-    public const string Evaluations = """
-        SELECT r.account_id, r.interaction_id, r.evaluation_id, r.scorecard_name, r.evaluator_user_id, r.evaluation_type, r.ratio,
-        """ + AgentId + ", nullif(r.agent_name, '') FROM (" + EvaluationFacts + ") r" + IdentityJoin + FactsRange + Filters
-        + " ORDER BY r.account_id, r.interaction_id, r.evaluation_id";
+    /// <summary>The evaluations of interactions, as r; the period's interactions follow.</summary>
+    private const string EvaluationsOfInteractions = EvaluationColumns + """
+            coalesce(r.start_ms, r.last_event_ts) AS at_ms, coalesce(r.agent_name, '') AS agent_name, '' AS agent_user_id,
+            coalesce(r.queue_id, '') AS queue_id, coalesce(r.channel_type, '') AS channel_type, coalesce(r.direction, '') AS direction, 1 AS known
+        FROM interactions r JOIN evaluations e ON e.account_id = r.account_id AND e.interaction_id = r.interaction_id
+        """;
 
-    // Evaluations by correlated lookups rather than a join and GROUP BY, so the period's range can use interactions_by_start.
-    private const string SearchRows = """
-        SELECT s.*, coalesce(s.qa_score_pct, 1e308) AS score_key FROM (
-            SELECT r.account_id, r.interaction_id, r.start_time, coalesce(r.start_ms, r.last_event_ts) AS at_ms,
+    /// <summary>The evaluations of the period whose interaction is unknown: by their own event_ts.</summary>
+    private const string EvaluationsWithoutInteraction = EvaluationColumns + """
+            e.last_event_ts, coalesce(e.agent_display_name, ''), CASE WHEN e.agent_display_name IS NULL THEN coalesce(e.agent_user_id, '') ELSE '' END,
+            '', '', '', 0
+        FROM evaluations e WHERE e.last_event_ts >= $from_ms AND e.last_event_ts < $to_ms
+            AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.account_id = e.account_id AND i.interaction_id = e.interaction_id)
+        """;
+
+    private const string EvaluationsOpen = """
+        SELECT r.account_id, r.interaction_id, r.evaluation_id, r.scorecard_name, r.evaluator_user_id, r.evaluation_type, r.ratio,
+        """ + AgentId + ", nullif(r.agent_name, ''), r.known FROM (";
+
+    private const string EvaluationsClose = ") r" + IdentityJoin + FactsRange + Filters + " ORDER BY r.account_id, r.interaction_id, r.evaluation_id";
+
+    /// <summary>Every evaluation of the period under the filters: driven by the period's interactions (interactions_by_period).</summary>
+    public const string Evaluations = EvaluationsOpen + EvaluationsOfInteractions + InteractionInPeriod
+        + " UNION ALL " + EvaluationsWithoutInteraction + EvaluationsClose;
+
+    /// <summary><see cref="Evaluations"/> when the filters name an agent and an account: driven by the agent's interactions.</summary>
+    public const string EvaluationsOfAgent = EvaluationsOpen + EvaluationsOfInteractions + AgentInPeriod
+        + " UNION ALL " + EvaluationsWithoutInteraction + EvaluationsClose;
+
+    private const string SearchColumns = """
+        SELECT r.account_id AS account_id, r.interaction_id AS interaction_id, r.start_time, coalesce(r.start_ms, r.last_event_ts) AS at_ms,
         """ + InteractionAgentId + """
          AS agent_id, r.agent_name, r.queue_id, q.queue_name, r.channel_type, r.direction, r.disposition, r.primary_language,
-                r.duration, r.sentiment_score, r.engagement_score, r.silence_event_count, r.hold_event_count, r.crosstalk_event_count,
-                (SELECT count(*) FROM evaluations e WHERE e.account_id = r.account_id AND e.interaction_id = r.interaction_id) AS evaluations,
-                (SELECT avg(e.evaluation_score_ratio) FROM evaluations e WHERE e.account_id = r.account_id AND e.interaction_id = r.interaction_id) * 100 AS qa_score_pct
-            FROM interactions r
-        """ + IdentityJoin + QueueJoin + InteractionInRange + InteractionFilters + """
-             AND ($language IS NULL OR r.primary_language = $language) AND ($disposition IS NULL OR r.disposition = $disposition)
-             AND ($min_sentiment IS NULL OR r.sentiment_score >= $min_sentiment) AND ($max_sentiment IS NULL OR r.sentiment_score <= $max_sentiment)
+            r.duration, r.sentiment_score, r.engagement_score, r.silence_event_count, r.hold_event_count, r.crosstalk_event_count
+        """;
+
+    private const string SearchFrom = " FROM interactions r" + IdentityJoin + QueueJoin;
+
+    // The evaluation count and mean ratio of interaction r, looked up by evaluations_by_interaction.
+    private const string EvaluationCount = "(SELECT count(*) FROM evaluations e WHERE e.account_id = r.account_id AND e.interaction_id = r.interaction_id)";
+    private const string QaScorePct = "(SELECT avg(e.evaluation_score_ratio) FROM evaluations e WHERE e.account_id = r.account_id AND e.interaction_id = r.interaction_id) * 100";
+
+    // The drill-down criteria; those on evaluations are looked up only when given (OR short-circuits).
+    private const string SearchFilters = InteractionFilters + """
+         AND ($language IS NULL OR r.primary_language = $language) AND ($disposition IS NULL OR r.disposition = $disposition)
+         AND ($min_sentiment IS NULL OR r.sentiment_score >= $min_sentiment) AND ($max_sentiment IS NULL OR r.sentiment_score <= $max_sentiment)
+         AND ($evaluated IS NULL OR EXISTS (SELECT 1 FROM evaluations e WHERE e.account_id = r.account_id AND e.interaction_id = r.interaction_id) = $evaluated)
+         AND ($min_qa IS NULL OR
+        """ + QaScorePct + " >= $min_qa) AND ($max_qa IS NULL OR " + QaScorePct + " <= $max_qa)";
+
+    // Newest first: a keyset over interactions_by_period read backwards from the cursor (the upper bound folds the
+    // cursor into the range; ties on the instant are ordered by the key), so a page reads about its own rows; the
+    // evaluations are counted for the page's rows only.
+    private const string TimeKeyset = """
+         AND coalesce(r.start_ms, r.last_event_ts) <= min($to_ms - 1, coalesce($c_at, $to_ms - 1))
+         AND ($c_at IS NULL OR (coalesce(r.start_ms, r.last_event_ts), r.account_id, r.interaction_id) < ($c_at, $c_account, $c_id))
+        ORDER BY coalesce(r.start_ms, r.last_event_ts) DESC, r.account_id DESC, r.interaction_id DESC LIMIT $limit
+        """;
+
+    private const string TimePageOpen = "SELECT s.*, coalesce(s.qa_score_pct, 1e308) AS score_key FROM (SELECT r.*, " + EvaluationCount + " AS evaluations, "
+        + QaScorePct + " AS qa_score_pct FROM (" + SearchColumns + SearchFrom;
+
+    private const string TimePageClose = ") r) s ORDER BY s.at_ms DESC, s.account_id DESC, s.interaction_id DESC";
+
+    public const string SearchByTime = TimePageOpen + InteractionInPeriod + SearchFilters + TimeKeyset + TimePageClose;
+
+    /// <summary><see cref="SearchByTime"/> when the filters name an agent and an account: the agent's interactions, sorted.</summary>
+    public const string SearchByTimeOfAgent = TimePageOpen + AgentInPeriod + SearchFilters + TimeKeyset + TimePageClose;
+
+    // Lowest score first: every interaction of the period that passes the filters is scored (the order is not in any
+    // index without a score kept at ingest), then sorted; the period is one range of interactions_by_period.
+    private const string ScoreOpen = "SELECT s.*, coalesce(s.qa_score_pct, 1e308) AS score_key FROM (" + SearchColumns + ", " + EvaluationCount + " AS evaluations, "
+        + QaScorePct + " AS qa_score_pct" + SearchFrom;
+
+    private const string ScoreClose = """
         ) s
-        WHERE ($evaluated IS NULL OR (s.evaluations > 0) = $evaluated)
-          AND ($min_qa IS NULL OR s.qa_score_pct >= $min_qa) AND ($max_qa IS NULL OR s.qa_score_pct <= $max_qa)
-        """;
-
-    public const string SearchByTime = SearchRows + """
-          AND ($c_at IS NULL OR (s.at_ms, s.account_id, s.interaction_id) < ($c_at, $c_account, $c_id))
-        ORDER BY s.at_ms DESC, s.account_id DESC, s.interaction_id DESC LIMIT $limit
-        """;
-
-    public const string SearchByScore = SearchRows + """
-          AND ($c_at IS NULL OR (coalesce(s.qa_score_pct, 1e308), s.at_ms, s.account_id, s.interaction_id) > ($c_score, $c_at, $c_account, $c_id))
+        WHERE ($c_at IS NULL OR (coalesce(s.qa_score_pct, 1e308), s.at_ms, s.account_id, s.interaction_id) > ($c_score, $c_at, $c_account, $c_id))
         ORDER BY score_key, s.at_ms, s.account_id, s.interaction_id LIMIT $limit
         """;
+
+    public const string SearchByScore = ScoreOpen + InteractionInPeriod + SearchFilters + ScoreClose;
+
+    /// <summary><see cref="SearchByScore"/> when the filters name an agent and an account: the agent's interactions.</summary>
+    public const string SearchByScoreOfAgent = ScoreOpen + AgentInPeriod + SearchFilters + ScoreClose;
 }

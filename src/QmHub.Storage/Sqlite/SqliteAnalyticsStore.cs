@@ -88,7 +88,8 @@ public sealed class SqliteAnalyticsStore : IAnalyticsStore
 
     /// <inheritdoc />
     public Task<IReadOnlyList<EvaluationFact>> EvaluationsAsync(AnalyticsFilter filter, CancellationToken cancellationToken) =>
-        ReadAllAsync(SqliteAnalyticsSql.Evaluations, filter, AnalyticsReaders.Evaluation, cancellationToken);
+        ReadAllAsync(AnalyticsReaders.OfOneAgent(filter) ? SqliteAnalyticsSql.EvaluationsOfAgent : SqliteAnalyticsSql.Evaluations,
+            filter, AnalyticsReaders.Evaluation, cancellationToken);
 
     /// <inheritdoc />
     public async Task<InteractionPage> SearchInteractionsAsync(InteractionSearch search, CancellationToken cancellationToken)
@@ -98,7 +99,14 @@ public sealed class SqliteAnalyticsStore : IAnalyticsStore
         var byScore = search.Sort == InteractionSort.Score;
         var cursor = search.Cursor is { Length: > 0 } c ? AnalyticsDefinitions.DecodeCursor(c, 4) : null;
         await using var connection = await OpenAsync(cancellationToken);
-        await using var cmd = Command(connection, byScore ? SqliteAnalyticsSql.SearchByScore : SqliteAnalyticsSql.SearchByTime, search.Filter);
+        var sql = (byScore, AnalyticsReaders.OfOneAgent(search.Filter)) switch
+        {
+            (true, true) => SqliteAnalyticsSql.SearchByScoreOfAgent,
+            (true, false) => SqliteAnalyticsSql.SearchByScore,
+            (false, true) => SqliteAnalyticsSql.SearchByTimeOfAgent,
+            (false, false) => SqliteAnalyticsSql.SearchByTime,
+        };
+        await using var cmd = Command(connection, sql, search.Filter);
         SqliteQmStore.Bind(cmd, "$language", search.Language);
         SqliteQmStore.Bind(cmd, "$disposition", search.Disposition);
         SqliteQmStore.Bind(cmd, "$min_sentiment", search.MinSentiment);

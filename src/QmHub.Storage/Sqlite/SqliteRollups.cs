@@ -61,13 +61,16 @@ internal static class SqliteRollups
     }
 
     /// <summary>Adds the deltas <paramref name="tx"/> has recorded to the rollups; call before it commits.</summary>
-    public static async Task FlushAsync(SqliteConnection connection, SqliteTransaction tx, CancellationToken ct)
+    public static Task FlushAsync(SqliteConnection connection, SqliteTransaction tx, CancellationToken ct)
     {
+        ct.ThrowIfCancellationRequested();
         if (Prepared.TryGetValue(connection, out var s))
         {
             s.Enlist(tx);
-            await s.FlushAsync(ct);
+            s.Flush();
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>The migration that creates the hourly rollup.</summary>
@@ -133,7 +136,7 @@ internal static class SqliteRollups
                 unit = [];
                 if (++units % UnitsPerFlush == 0)
                 {
-                    await s.FlushAsync(ct);
+                    s.Flush();
                 }
             }
         }
@@ -151,7 +154,7 @@ internal static class SqliteRollups
         }
 
         await EndUnitAsync();
-        await s.FlushAsync(ct);
+        s.Flush();
     }
 
     /// <summary>Empties the rollups, in the transaction that empties the projections.</summary>
@@ -197,40 +200,39 @@ internal static class SqliteRollups
     }
 
     /// <summary>One rollup table with its prepared statements: its key columns, its sums, and the counts that all zero mean an empty row.</summary>
-    private sealed class Rollup(SqliteConnection connection, string table, string[] keys, string[] sums, string[] counts)
+    private sealed class Rollup(SqliteConnection connection, string table, string[] keys, string[] sums, string[] counts) : IDisposable
     {
+        private readonly SqliteRawStatement _add = new(connection, SqliteAnalyticsSql.AddDelta(table, keys, sums), [.. keys.Concat(sums).Select(c => "$" + c)]);
+        private readonly SqliteRawStatement _prune = new(connection, SqliteAnalyticsSql.PruneRow(table, keys, counts), [.. keys.Select(c => "$" + c)]);
+
         public string[] Keys { get; } = keys;
 
-        public SqliteCommand Add { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.AddDelta(table, keys, sums));
-
-        public SqliteCommand Prune { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.PruneRow(table, keys, counts));
-
-        public void Enlist(SqliteTransaction tx)
-        {
-            Add.Transaction = tx;
-            Prune.Transaction = tx;
-        }
-
         /// <summary>Adds the sums <paramref name="values"/> to the row of <paramref name="key"/>; drops the row when <paramref name="shrinks"/> and it is left counting nothing.</summary>
-        public async Task ApplyAsync(Func<string, object> key, object[] values, bool shrinks, CancellationToken ct)
+        public void Apply(Func<string, object> key, object[] values, bool shrinks)
         {
-            foreach (var column in Keys)
+            for (var i = 0; i < Keys.Length; i++)
             {
-                var value = key(column);
-                SqliteQmStore.Bind(Add, "$" + column, value);
-                SqliteQmStore.Bind(Prune, "$" + column, value);
+                var value = key(Keys[i]);
+                _add.Bind(i, value);
+                _prune.Bind(i, value);
             }
 
-            for (var i = 0; i < sums.Length; i++)
+            for (var i = 0; i < values.Length; i++)
             {
-                SqliteQmStore.Bind(Add, "$" + sums[i], values[i]);
+                _add.Bind(Keys.Length + i, values[i]);
             }
 
-            await Add.ExecuteNonQueryAsync(ct);
+            _add.Execute();
             if (shrinks)
             {
-                await Prune.ExecuteNonQueryAsync(ct);
+                _prune.Execute();
             }
+        }
+
+        public void Dispose()
+        {
+            _add.Dispose();
+            _prune.Dispose();
         }
     }
 
@@ -264,7 +266,7 @@ internal static class SqliteRollups
     private static long Day(long hour) => Math.DivRem(hour, RollupPlan.HoursPerDay, out var into) - (into < 0 ? 1 : 0);
 
     /// <summary>Prepared once per writer connection, with the deltas of its current transaction; the connection disposes the commands when it closes.</summary>
-    private sealed class Statements(SqliteConnection connection)
+    private sealed class Statements
     {
         private static readonly string[] MetricCounts = ["interactions", "evaluations"];
         private static readonly string[] MixSums = ["interactions"];
@@ -275,38 +277,63 @@ internal static class SqliteRollups
         private readonly Dictionary<(string Account, string Interaction), List<GroupRow>> _groups = [];
         private SqliteTransaction? _pendingTx;
 
-        public SqliteCommand Current { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.CurrentInteractionOfEvaluation);
+        public Statements(SqliteConnection connection)
+        {
+            Current = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.CurrentInteractionOfEvaluation);
+            Facts = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.UnitRollupFacts);
+            Evaluations = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.UnitEvaluations);
+            Identities = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.RecordUnitIdentities);
+            Queue = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.RecordUnitQueue);
+            DeleteGroups = new(connection, SqliteAnalyticsSql.DeleteUnitGroups, ["$account_id", "$interaction_id"]);
+            InsertGroup = new(connection, SqliteAnalyticsSql.InsertGroup, ["$account_id", "$interaction_id", "$scorecard_name", "$hour", "$queue_id", "$spread"]);
+            Rollups =
+            [
+                .. SqliteAnalyticsSql.RollupTables.Select(t => (
+                    new Rollup(connection, t.Table, t.Keys, t.MixOnly ? MixSums : SqliteAnalyticsSql.SumNames, t.MixOnly ? MixSums : MetricCounts), t.MixOnly)),
+            ];
+            ScorecardHourly = new(connection, "calibration_scorecard_hourly", ["hour", "account_id", "queue_id", "scorecard_name"], SqliteAnalyticsSql.ScorecardSums, ["groups", "evaluations"]);
+            ScorecardDaily = new(connection, "calibration_scorecard_daily", ["day", "account_id", "queue_id", "scorecard_name"], SqliteAnalyticsSql.ScorecardSums, ["groups", "evaluations"]);
+            EvaluatorHourly = new(connection, "calibration_evaluator_hourly", ["hour", "account_id", "queue_id", "evaluator_user_id"], SqliteAnalyticsSql.EvaluatorSums, ["evaluations"]);
+            EvaluatorDaily = new(connection, "calibration_evaluator_daily", ["day", "account_id", "queue_id", "evaluator_user_id"], SqliteAnalyticsSql.EvaluatorSums, ["evaluations"]);
+            // The statements SQLite's API prepared are finalized with the connection (the commands are disposed by it).
+            connection.StateChange += (_, e) =>
+            {
+                if (e.CurrentState == System.Data.ConnectionState.Closed)
+                {
+                    DeleteGroups.Dispose();
+                    InsertGroup.Dispose();
+                    foreach (var rollup in (Rollup[])[.. Rollups.Select(r => r.Rollup), ScorecardHourly, ScorecardDaily, EvaluatorHourly, EvaluatorDaily])
+                    {
+                        rollup.Dispose();
+                    }
+                }
+            };
+        }
 
-        public SqliteCommand Facts { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.UnitRollupFacts);
+        public SqliteCommand Current { get; }
 
-        public SqliteCommand Evaluations { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.UnitEvaluations);
+        public SqliteCommand Facts { get; }
 
-        public SqliteCommand Identities { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.RecordUnitIdentities);
+        public SqliteCommand Evaluations { get; }
 
-        public SqliteCommand Queue { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.RecordUnitQueue);
+        public SqliteCommand Identities { get; }
 
-        public SqliteCommand DeleteGroups { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.DeleteUnitGroups);
+        public SqliteCommand Queue { get; }
 
-        public SqliteCommand InsertGroup { get; } = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.InsertGroup);
+        public SqliteRawStatement DeleteGroups { get; }
+
+        public SqliteRawStatement InsertGroup { get; }
 
         /// <summary>The rollups of <see cref="MetricTotals"/>, with whether each keeps interactions only.</summary>
-        public (Rollup Rollup, bool MixOnly)[] Rollups { get; } =
-        [
-            .. SqliteAnalyticsSql.RollupTables.Select(t => (
-                new Rollup(connection, t.Table, t.Keys, t.MixOnly ? MixSums : SqliteAnalyticsSql.SumNames, t.MixOnly ? MixSums : MetricCounts), t.MixOnly)),
-        ];
+        public (Rollup Rollup, bool MixOnly)[] Rollups { get; }
 
-        public Rollup ScorecardHourly { get; } = new(connection, "calibration_scorecard_hourly", ["hour", "account_id", "queue_id", "scorecard_name"],
-            SqliteAnalyticsSql.ScorecardSums, ["groups", "evaluations"]);
+        public Rollup ScorecardHourly { get; }
 
-        public Rollup ScorecardDaily { get; } = new(connection, "calibration_scorecard_daily", ["day", "account_id", "queue_id", "scorecard_name"],
-            SqliteAnalyticsSql.ScorecardSums, ["groups", "evaluations"]);
+        public Rollup ScorecardDaily { get; }
 
-        public Rollup EvaluatorHourly { get; } = new(connection, "calibration_evaluator_hourly", ["hour", "account_id", "queue_id", "evaluator_user_id"],
-            SqliteAnalyticsSql.EvaluatorSums, ["evaluations"]);
+        public Rollup EvaluatorHourly { get; }
 
-        public Rollup EvaluatorDaily { get; } = new(connection, "calibration_evaluator_daily", ["day", "account_id", "queue_id", "evaluator_user_id"],
-            SqliteAnalyticsSql.EvaluatorSums, ["evaluations"]);
+        public Rollup EvaluatorDaily { get; }
 
         /// <summary>Enlists every statement in <paramref name="tx"/>; deltas left from another transaction (one that failed) are dropped.</summary>
         public void Enlist(SqliteTransaction tx)
@@ -320,26 +347,18 @@ internal static class SqliteRollups
                 _pendingTx = tx;
             }
 
-            foreach (var command in (ReadOnlySpan<SqliteCommand>)[Current, Facts, Evaluations, Identities, Queue, DeleteGroups, InsertGroup])
+            foreach (var command in (ReadOnlySpan<SqliteCommand>)[Current, Facts, Evaluations, Identities, Queue])
             {
                 command.Transaction = tx;
             }
 
-            foreach (var (rollup, _) in Rollups)
-            {
-                rollup.Enlist(tx);
-            }
-
-            foreach (var rollup in (ReadOnlySpan<Rollup>)[ScorecardHourly, ScorecardDaily, EvaluatorHourly, EvaluatorDaily])
-            {
-                rollup.Enlist(tx);
-            }
         }
 
         /// <summary>Adds the unit's facts and calibration sums as they are now (or subtracts them) to the transaction's deltas.</summary>
         public async Task AddFactsAsync(string accountId, string? interactionId, string? evaluationId, bool subtract, CancellationToken ct)
         {
             BindUnit(Facts, accountId, interactionId, evaluationId);
+            long evaluationCount = 0;
             await using (var reader = await Facts.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))
@@ -347,15 +366,18 @@ internal static class SqliteRollups
                     var key = new FactKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                         reader.GetString(5), reader.GetString(6), reader.GetString(7));
                     var facts = AnalyticsReaders.Totals(reader, 8);
+                    evaluationCount += facts.Evaluations;
                     var delta = subtract ? facts.Negate() : facts;
                     _pending[key] = _pending.TryGetValue(key, out var sum) ? sum.Add(delta) : delta;
                 }
             }
 
-            BindUnit(Evaluations, accountId, interactionId, evaluationId);
+            // Most units are an interaction without evaluations yet: their facts say so, and calibration has nothing to read.
             var evaluations = new List<(long Hour, string Queue, EvaluationFact Fact)>();
-            await using (var reader = await Evaluations.ExecuteReaderAsync(ct))
+            if (evaluationCount > 0)
             {
+                BindUnit(Evaluations, accountId, interactionId, evaluationId);
+                await using var reader = await Evaluations.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
                     evaluations.Add(ReadUnitEvaluation(reader));
@@ -412,7 +434,7 @@ internal static class SqliteRollups
         }
 
         /// <summary>Sums the pending deltas per row of each rollup and adds them; rewrites the groups of the units that changed.</summary>
-        public async Task FlushAsync(CancellationToken ct)
+        public void Flush()
         {
             foreach (var (rollup, mixOnly) in Rollups)
             {
@@ -427,17 +449,16 @@ internal static class SqliteRollups
                 {
                     if (mixOnly ? delta.Interactions != 0 : delta != MetricTotals.Zero)
                     {
-                        await rollup.ApplyAsync(key.Value, mixOnly ? [delta.Interactions] : Values(delta),
-                            delta.Interactions < 0 || (!mixOnly && delta.Evaluations < 0), ct);
+                        rollup.Apply(key.Value, mixOnly ? [delta.Interactions] : Values(delta), delta.Interactions < 0 || (!mixOnly && delta.Evaluations < 0));
                     }
                 }
             }
 
-            await FlushCalibrationAsync(ct);
+            FlushCalibration();
             _pending.Clear();
         }
 
-        private async Task FlushCalibrationAsync(CancellationToken ct)
+        private void FlushCalibration()
         {
             foreach (var daily in new[] { false, true })
             {
@@ -452,9 +473,9 @@ internal static class SqliteRollups
                 {
                     if (d.Groups != 0 || d.Evaluations != 0 || d.Pairs != 0 || d.AbsDifferenceSum != 0 || d.ManualMinusAutomatedSum != 0)
                     {
-                        await (daily ? ScorecardDaily : ScorecardHourly).ApplyAsync(key.Value,
+                        (daily ? ScorecardDaily : ScorecardHourly).Apply(key.Value,
                             [d.Groups, d.Evaluations, d.Pairs, d.AbsDifferenceSum, d.PairsWithin, d.ManualMinusAutomatedSum, d.ManualAutomatedPairs],
-                            d.Groups < 0 || d.Evaluations < 0, ct);
+                            d.Groups < 0 || d.Evaluations < 0);
                     }
                 }
 
@@ -469,26 +490,25 @@ internal static class SqliteRollups
                 {
                     if (d.Evaluations != 0 || d.RatioSum != 0 || d.RatioN != 0 || d.Calibrated != 0 || d.DeviationSum != 0)
                     {
-                        await (daily ? EvaluatorDaily : EvaluatorHourly).ApplyAsync(key.Value,
-                            [d.Evaluations, d.RatioSum, d.RatioN, d.Calibrated, d.DeviationSum], d.Evaluations < 0, ct);
+                        (daily ? EvaluatorDaily : EvaluatorHourly).Apply(key.Value, [d.Evaluations, d.RatioSum, d.RatioN, d.Calibrated, d.DeviationSum], d.Evaluations < 0);
                     }
                 }
             }
 
             foreach (var ((account, interaction), groups) in _groups)
             {
-                SqliteQmStore.Bind(DeleteGroups, "$account_id", account);
-                SqliteQmStore.Bind(DeleteGroups, "$interaction_id", interaction);
-                await DeleteGroups.ExecuteNonQueryAsync(ct);
+                DeleteGroups.Bind(0, account);
+                DeleteGroups.Bind(1, interaction);
+                DeleteGroups.Execute();
                 foreach (var group in groups)
                 {
-                    SqliteQmStore.Bind(InsertGroup, "$account_id", account);
-                    SqliteQmStore.Bind(InsertGroup, "$interaction_id", interaction);
-                    SqliteQmStore.Bind(InsertGroup, "$scorecard_name", group.ScorecardName);
-                    SqliteQmStore.Bind(InsertGroup, "$hour", group.Hour);
-                    SqliteQmStore.Bind(InsertGroup, "$queue_id", group.QueueId);
-                    SqliteQmStore.Bind(InsertGroup, "$spread", group.Spread);
-                    await InsertGroup.ExecuteNonQueryAsync(ct);
+                    object[] values = [account, interaction, group.ScorecardName, group.Hour, group.QueueId, group.Spread];
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        InsertGroup.Bind(i, values[i]);
+                    }
+
+                    InsertGroup.Execute();
                 }
             }
 
