@@ -132,7 +132,7 @@ internal static class SqliteAnalyticsSql
     private const string UnitEvaluationColumns = """
         SELECT e.account_id, e.interaction_id, e.evaluation_id, e.scorecard_name, e.evaluator_user_id, e.evaluation_type, e.evaluation_score_ratio,
             CASE WHEN i.interaction_id IS NULL THEN e.last_event_ts ELSE coalesce(i.start_ms, i.last_event_ts) END / 3600000,
-            coalesce(i.queue_id, ''), i.interaction_id IS NOT NULL
+            coalesce(i.queue_id, ''), i.interaction_id IS NOT NULL, e.last_event_ts
         FROM evaluations e LEFT JOIN interactions i ON i.account_id = e.account_id AND i.interaction_id = e.interaction_id
         """;
 
@@ -148,6 +148,15 @@ internal static class SqliteAnalyticsSql
 
     /// <summary>Drops one unit's calibrated groups before its groups as they are now are written.</summary>
     public const string DeleteUnitGroups = "DELETE FROM calibration_groups WHERE account_id = $account_id AND interaction_id = $interaction_id";
+
+    /// <summary>Records an evaluation whose interaction is unknown (again, with its event_ts now).</summary>
+    public const string RecordOrphan = """
+        INSERT INTO analytics_orphan_evaluations (account_id, evaluation_id, last_event_ts) VALUES ($account_id, $evaluation_id, $last_event_ts)
+        ON CONFLICT (account_id, evaluation_id) DO UPDATE SET last_event_ts = excluded.last_event_ts
+        """;
+
+    /// <summary>Forgets an evaluation whose interaction is known now (or that moved).</summary>
+    public const string ForgetOrphan = "DELETE FROM analytics_orphan_evaluations WHERE account_id = $account_id AND evaluation_id = $evaluation_id";
 
     /// <summary>Records one calibrated group.</summary>
     public const string InsertGroup = """
@@ -222,7 +231,7 @@ internal static class SqliteAnalyticsSql
         DELETE FROM analytics_queue_total_hourly; DELETE FROM analytics_queue_total_daily; DELETE FROM analytics_disposition_hourly;
         DELETE FROM analytics_disposition_daily; DELETE FROM analytics_mix_hourly; DELETE FROM analytics_mix_daily; DELETE FROM analytics_agents;
         DELETE FROM calibration_scorecard_hourly; DELETE FROM calibration_scorecard_daily; DELETE FROM calibration_evaluator_hourly;
-        DELETE FROM calibration_evaluator_daily; DELETE FROM calibration_groups;
+        DELETE FROM calibration_evaluator_daily; DELETE FROM calibration_groups; DELETE FROM analytics_orphan_evaluations;
         DELETE FROM agent_identities; DELETE FROM analytics_queues;
         """;
 
@@ -475,12 +484,15 @@ internal static class SqliteAnalyticsSql
         FROM interactions r JOIN evaluations e ON e.account_id = r.account_id AND e.interaction_id = r.interaction_id
         """;
 
-    /// <summary>The evaluations of the period whose interaction is unknown: by their own event_ts.</summary>
+    /// <summary>
+    /// The evaluations of the period whose interaction is unknown: by their own event_ts, from the list the rollups keep
+    /// of them (testing every evaluation of the period for a missing interaction cost ~300 ms a month at 10 M).
+    /// </summary>
     private const string EvaluationsWithoutInteraction = EvaluationColumns + """
             e.last_event_ts, coalesce(e.agent_display_name, ''), CASE WHEN e.agent_display_name IS NULL THEN coalesce(e.agent_user_id, '') ELSE '' END,
             '', '', '', 0
-        FROM evaluations e WHERE e.last_event_ts >= $from_ms AND e.last_event_ts < $to_ms
-            AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.account_id = e.account_id AND i.interaction_id = e.interaction_id)
+        FROM analytics_orphan_evaluations o JOIN evaluations e ON e.account_id = o.account_id AND e.evaluation_id = o.evaluation_id
+        WHERE o.last_event_ts >= $from_ms AND o.last_event_ts < $to_ms
         """;
 
     private const string EvaluationsOpen = """

@@ -126,7 +126,7 @@ internal static class SqliteRollups
         await using var cmd = SqliteQmStore.Command(connection, tx, SqliteAnalyticsSql.AllUnitEvaluations);
         cmd.CommandTimeout = 0;
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var unit = new List<(long Hour, string Queue, EvaluationFact Fact)>();
+        var unit = new List<(long Hour, string Queue, EvaluationFact Fact, long LastEventTs)>();
         var units = 0;
         async Task EndUnitAsync()
         {
@@ -275,6 +275,7 @@ internal static class SqliteRollups
         private readonly Dictionary<CalibrationKey, ScorecardCalibration> _scorecards = [];
         private readonly Dictionary<CalibrationKey, EvaluatorCalibration> _evaluators = [];
         private readonly Dictionary<(string Account, string Interaction), List<GroupRow>> _groups = [];
+        private readonly Dictionary<(string Account, string Evaluation), long?> _orphans = [];
         private SqliteTransaction? _pendingTx;
 
         public Statements(SqliteConnection connection)
@@ -286,6 +287,8 @@ internal static class SqliteRollups
             Queue = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.RecordUnitQueue);
             DeleteGroups = new(connection, SqliteAnalyticsSql.DeleteUnitGroups, ["$account_id", "$interaction_id"]);
             InsertGroup = new(connection, SqliteAnalyticsSql.InsertGroup, ["$account_id", "$interaction_id", "$scorecard_name", "$hour", "$queue_id", "$spread"]);
+            RecordOrphan = new(connection, SqliteAnalyticsSql.RecordOrphan, ["$account_id", "$evaluation_id", "$last_event_ts"]);
+            ForgetOrphan = new(connection, SqliteAnalyticsSql.ForgetOrphan, ["$account_id", "$evaluation_id"]);
             Rollups =
             [
                 .. SqliteAnalyticsSql.RollupTables.Select(t => (
@@ -302,6 +305,8 @@ internal static class SqliteRollups
                 {
                     DeleteGroups.Dispose();
                     InsertGroup.Dispose();
+                    RecordOrphan.Dispose();
+                    ForgetOrphan.Dispose();
                     foreach (var rollup in (Rollup[])[.. Rollups.Select(r => r.Rollup), ScorecardHourly, ScorecardDaily, EvaluatorHourly, EvaluatorDaily])
                     {
                         rollup.Dispose();
@@ -324,6 +329,10 @@ internal static class SqliteRollups
 
         public SqliteRawStatement InsertGroup { get; }
 
+        public SqliteRawStatement RecordOrphan { get; }
+
+        public SqliteRawStatement ForgetOrphan { get; }
+
         /// <summary>The rollups of <see cref="MetricTotals"/>, with whether each keeps interactions only.</summary>
         public (Rollup Rollup, bool MixOnly)[] Rollups { get; }
 
@@ -344,6 +353,7 @@ internal static class SqliteRollups
                 _scorecards.Clear();
                 _evaluators.Clear();
                 _groups.Clear();
+                _orphans.Clear();
                 _pendingTx = tx;
             }
 
@@ -373,7 +383,7 @@ internal static class SqliteRollups
             }
 
             // Most units are an interaction without evaluations yet: their facts say so, and calibration has nothing to read.
-            var evaluations = new List<(long Hour, string Queue, EvaluationFact Fact)>();
+            var evaluations = new List<(long Hour, string Queue, EvaluationFact Fact, long LastEventTs)>();
             if (evaluationCount > 0)
             {
                 BindUnit(Evaluations, accountId, interactionId, evaluationId);
@@ -388,9 +398,15 @@ internal static class SqliteRollups
         }
 
         /// <summary>Adds (or subtracts) one unit's calibration sums, from its evaluations, to the transaction's deltas; records its groups as they now are.</summary>
-        public void AddCalibration(string accountId, string? interactionId, List<(long Hour, string Queue, EvaluationFact Fact)> evaluations, bool subtract)
+        public void AddCalibration(string accountId, string? interactionId, List<(long Hour, string Queue, EvaluationFact Fact, long LastEventTs)> evaluations, bool subtract)
         {
             var sign = subtract ? -1 : 1;
+            // Evaluations without a known interaction: recorded as they are after the change, forgotten otherwise.
+            foreach (var (_, _, fact, lastEventTs) in evaluations)
+            {
+                _orphans[(accountId, fact.EvaluationId)] = !subtract && !fact.InteractionKnown ? lastEventTs : null;
+            }
+
             var groups = new List<GroupRow>();
             // An analysed interaction's evaluations share its hour and queue; the others each have their own.
             foreach (var part in evaluations.GroupBy(e => (e.Hour, e.Queue)))
@@ -512,9 +528,23 @@ internal static class SqliteRollups
                 }
             }
 
+            foreach (var ((account, evaluation), lastEventTs) in _orphans)
+            {
+                var statement = lastEventTs is null ? ForgetOrphan : RecordOrphan;
+                statement.Bind(0, account);
+                statement.Bind(1, evaluation);
+                if (lastEventTs is { } ts)
+                {
+                    statement.Bind(2, ts);
+                }
+
+                statement.Execute();
+            }
+
             _scorecards.Clear();
             _evaluators.Clear();
             _groups.Clear();
+            _orphans.Clear();
         }
 
         private static void BindUnit(SqliteCommand cmd, string accountId, string? interactionId, string? evaluationId)
@@ -527,7 +557,7 @@ internal static class SqliteRollups
     }
 
     /// <summary>A row of <see cref="SqliteAnalyticsSql.UnitEvaluations"/>: hour, queue, and the evaluation as calibration reads it.</summary>
-    private static (long Hour, string Queue, EvaluationFact Fact) ReadUnitEvaluation(SqliteDataReader r) => (r.GetInt64(7), r.GetString(8), new EvaluationFact(
+    private static (long Hour, string Queue, EvaluationFact Fact, long LastEventTs) ReadUnitEvaluation(SqliteDataReader r) => (r.GetInt64(7), r.GetString(8), new EvaluationFact(
         r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
-        r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetDouble(6), "", null, InteractionKnown: r.GetInt64(9) != 0));
+        r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetDouble(6), "", null, InteractionKnown: r.GetInt64(9) != 0), r.GetInt64(10));
 }

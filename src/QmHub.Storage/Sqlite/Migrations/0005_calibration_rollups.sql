@@ -71,4 +71,15 @@ CREATE TABLE calibration_groups (
 -- (about 110 entries for 30 days of a year), instead of sorting every group of the period.
 CREATE INDEX calibration_groups_by_spread ON calibration_groups (spread DESC, account_id, interaction_id, scorecard_name, hour, queue_id);
 
+-- The evaluations whose interaction is unknown (or that name none), by event_ts: what a period's evaluations add
+-- to those of its interactions, without testing every evaluation of the period for a missing interaction.
+CREATE TABLE analytics_orphan_evaluations (
+    account_id    TEXT    NOT NULL,
+    evaluation_id TEXT    NOT NULL,
+    last_event_ts INTEGER NOT NULL,
+    PRIMARY KEY (account_id, evaluation_id)
+) WITHOUT ROWID;
+
+CREATE INDEX analytics_orphan_evaluations_by_ts ON analytics_orphan_evaluations (last_event_ts);
+
 -- Filled from the projections by SqliteRollups.BuildAfterMigrationAsync.
