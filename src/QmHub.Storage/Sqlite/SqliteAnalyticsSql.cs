@@ -158,6 +158,21 @@ internal static class SqliteAnalyticsSql
     /// <summary>Forgets an evaluation whose interaction is known now (or that moved).</summary>
     public const string ForgetOrphan = "DELETE FROM analytics_orphan_evaluations WHERE account_id = $account_id AND evaluation_id = $evaluation_id";
 
+    private const string ScoreOfInteractions = """
+        INSERT INTO analytics_interaction_scores (account_id, interaction_id, at_ms, score_key)
+        SELECT i.account_id, i.interaction_id, coalesce(i.start_ms, i.last_event_ts), coalesce(avg(e.evaluation_score_ratio) * 100, 1e308)
+        FROM interactions i JOIN evaluations e ON e.account_id = i.account_id AND e.interaction_id = i.interaction_id
+        """;
+
+    /// <summary>Forgets one interaction's search score before <see cref="ScoreUnit"/> records it as it is now.</summary>
+    public const string ForgetScore = "DELETE FROM analytics_interaction_scores WHERE account_id = $account_id AND interaction_id = $interaction_id";
+
+    /// <summary>Records one interaction's search score key, computed as search computes it (nothing when it has no evaluation).</summary>
+    public const string ScoreUnit = ScoreOfInteractions + " WHERE i.account_id = $account_id AND i.interaction_id = $interaction_id GROUP BY i.account_id, i.interaction_id";
+
+    /// <summary>Every evaluated interaction's search score key: the one-pass build.</summary>
+    public const string ScoreAll = "DELETE FROM analytics_interaction_scores; " + ScoreOfInteractions + " GROUP BY i.account_id, i.interaction_id";
+
     /// <summary>Records one calibrated group.</summary>
     public const string InsertGroup = """
         INSERT INTO calibration_groups (account_id, interaction_id, scorecard_name, hour, queue_id, spread)
@@ -232,6 +247,7 @@ internal static class SqliteAnalyticsSql
         DELETE FROM analytics_disposition_daily; DELETE FROM analytics_mix_hourly; DELETE FROM analytics_mix_daily; DELETE FROM analytics_agents;
         DELETE FROM calibration_scorecard_hourly; DELETE FROM calibration_scorecard_daily; DELETE FROM calibration_evaluator_hourly;
         DELETE FROM calibration_evaluator_daily; DELETE FROM calibration_groups; DELETE FROM analytics_orphan_evaluations;
+        DELETE FROM analytics_interaction_scores;
         DELETE FROM agent_identities; DELETE FROM analytics_queues;
         """;
 
@@ -561,6 +577,21 @@ internal static class SqliteAnalyticsSql
         """;
 
     public const string SearchByScore = ScoreOpen + InteractionInPeriod + SearchFilters + ScoreClose;
+
+    /// <summary>
+    /// Lowest score first among evaluated interactions (evaluated=true): walks analytics_interaction_scores in the sort's
+    /// order from the cursor, keeping the period's rows that pass the filters, and stops after a page.
+    /// </summary>
+    public const string SearchEvaluatedByScore = "SELECT s.* FROM (" + SearchColumns + ", " + EvaluationCount + " AS evaluations, " + QaScorePct + """
+         AS qa_score_pct, k.score_key AS score_key
+        FROM analytics_interaction_scores k JOIN interactions r ON r.account_id = k.account_id AND r.interaction_id = k.interaction_id
+        """ + IdentityJoin + QueueJoin + """
+         WHERE k.at_ms >= $from_ms AND k.at_ms < $to_ms
+            AND ($c_at IS NULL OR (k.score_key, k.at_ms, k.account_id, k.interaction_id) > ($c_score, $c_at, $c_account, $c_id))
+        """ + SearchFilters + """
+         ORDER BY k.score_key, k.at_ms, k.account_id, k.interaction_id LIMIT $limit
+        ) s ORDER BY s.score_key, s.at_ms, s.account_id, s.interaction_id
+        """;
 
     /// <summary><see cref="SearchByScore"/> when the filters name an agent and an account: the agent's interactions.</summary>
     public const string SearchByScoreOfAgent = ScoreOpen + AgentInPeriod + SearchFilters + ScoreClose;

@@ -102,6 +102,8 @@ public sealed class SqliteAnalyticsStore : IAnalyticsStore
         var sql = (byScore, AnalyticsReaders.OfOneAgent(search.Filter)) switch
         {
             (true, true) => SqliteAnalyticsSql.SearchByScoreOfAgent,
+            // Only evaluated interactions have a kept score: the index answers from the cursor on.
+            (true, false) when search.Evaluated == true => SqliteAnalyticsSql.SearchEvaluatedByScore,
             (true, false) => SqliteAnalyticsSql.SearchByScore,
             (false, true) => SqliteAnalyticsSql.SearchByTimeOfAgent,
             (false, false) => SqliteAnalyticsSql.SearchByTime,

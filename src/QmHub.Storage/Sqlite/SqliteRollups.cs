@@ -121,6 +121,12 @@ internal static class SqliteRollups
     private static async Task BuildCalibrationAsync(SqliteConnection connection, SqliteTransaction tx, CancellationToken ct)
     {
         const int UnitsPerFlush = 20_000;
+        await using (var scores = SqliteQmStore.Command(connection, tx, SqliteAnalyticsSql.ScoreAll))
+        {
+            scores.CommandTimeout = 0;
+            await scores.ExecuteNonQueryAsync(ct);
+        }
+
         var s = Prepared.GetValue(connection, c => new Statements(c));
         s.Enlist(tx);
         await using var cmd = SqliteQmStore.Command(connection, tx, SqliteAnalyticsSql.AllUnitEvaluations);
@@ -276,6 +282,7 @@ internal static class SqliteRollups
         private readonly Dictionary<CalibrationKey, EvaluatorCalibration> _evaluators = [];
         private readonly Dictionary<(string Account, string Interaction), List<GroupRow>> _groups = [];
         private readonly Dictionary<(string Account, string Evaluation), long?> _orphans = [];
+        private readonly HashSet<(string Account, string Interaction)> _scored = [];
         private SqliteTransaction? _pendingTx;
 
         public Statements(SqliteConnection connection)
@@ -288,6 +295,8 @@ internal static class SqliteRollups
             DeleteGroups = new(connection, SqliteAnalyticsSql.DeleteUnitGroups, ["$account_id", "$interaction_id"]);
             InsertGroup = new(connection, SqliteAnalyticsSql.InsertGroup, ["$account_id", "$interaction_id", "$scorecard_name", "$hour", "$queue_id", "$spread"]);
             RecordOrphan = new(connection, SqliteAnalyticsSql.RecordOrphan, ["$account_id", "$evaluation_id", "$last_event_ts"]);
+            ForgetScore = new(connection, SqliteAnalyticsSql.ForgetScore, ["$account_id", "$interaction_id"]);
+            ScoreUnit = new(connection, SqliteAnalyticsSql.ScoreUnit, ["$account_id", "$interaction_id"]);
             ForgetOrphan = new(connection, SqliteAnalyticsSql.ForgetOrphan, ["$account_id", "$evaluation_id"]);
             Rollups =
             [
@@ -306,6 +315,8 @@ internal static class SqliteRollups
                     DeleteGroups.Dispose();
                     InsertGroup.Dispose();
                     RecordOrphan.Dispose();
+                    ForgetScore.Dispose();
+                    ScoreUnit.Dispose();
                     ForgetOrphan.Dispose();
                     foreach (var rollup in (Rollup[])[.. Rollups.Select(r => r.Rollup), ScorecardHourly, ScorecardDaily, EvaluatorHourly, EvaluatorDaily])
                     {
@@ -331,6 +342,10 @@ internal static class SqliteRollups
 
         public SqliteRawStatement RecordOrphan { get; }
 
+        public SqliteRawStatement ForgetScore { get; }
+
+        public SqliteRawStatement ScoreUnit { get; }
+
         public SqliteRawStatement ForgetOrphan { get; }
 
         /// <summary>The rollups of <see cref="MetricTotals"/>, with whether each keeps interactions only.</summary>
@@ -354,6 +369,7 @@ internal static class SqliteRollups
                 _evaluators.Clear();
                 _groups.Clear();
                 _orphans.Clear();
+                _scored.Clear();
                 _pendingTx = tx;
             }
 
@@ -380,6 +396,12 @@ internal static class SqliteRollups
                     var delta = subtract ? facts.Negate() : facts;
                     _pending[key] = _pending.TryGetValue(key, out var sum) ? sum.Add(delta) : delta;
                 }
+            }
+
+            // An interaction with evaluations (before or after the change) gets its search score recomputed at the flush.
+            if (evaluationCount > 0 && interactionId is not null)
+            {
+                _scored.Add((accountId, interactionId));
             }
 
             // Most units are an interaction without evaluations yet: their facts say so, and calibration has nothing to read.
@@ -541,10 +563,21 @@ internal static class SqliteRollups
                 statement.Execute();
             }
 
+            foreach (var (account, interaction) in _scored)
+            {
+                foreach (var statement in (ReadOnlySpan<SqliteRawStatement>)[ForgetScore, ScoreUnit])
+                {
+                    statement.Bind(0, account);
+                    statement.Bind(1, interaction);
+                    statement.Execute();
+                }
+            }
+
             _scorecards.Clear();
             _evaluators.Clear();
             _groups.Clear();
             _orphans.Clear();
+            _scored.Clear();
         }
 
         private static void BindUnit(SqliteCommand cmd, string accountId, string? interactionId, string? evaluationId)

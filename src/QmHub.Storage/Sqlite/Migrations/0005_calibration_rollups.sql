@@ -82,4 +82,16 @@ CREATE TABLE analytics_orphan_evaluations (
 
 CREATE INDEX analytics_orphan_evaluations_by_ts ON analytics_orphan_evaluations (last_event_ts);
 
+-- Every evaluated interaction with its search score key (mean evaluation_score_ratio x 100; 1e308 when none has a
+-- ratio), in the order of lowest-score search: the period's lowest scores without scoring the whole period.
+CREATE TABLE analytics_interaction_scores (
+    account_id     TEXT    NOT NULL,
+    interaction_id TEXT    NOT NULL,
+    at_ms          INTEGER NOT NULL,
+    score_key      REAL    NOT NULL,
+    PRIMARY KEY (account_id, interaction_id)
+) WITHOUT ROWID;
+
+CREATE INDEX analytics_interaction_scores_by_score ON analytics_interaction_scores (score_key, at_ms, account_id, interaction_id);
+
 -- Filled from the projections by SqliteRollups.BuildAfterMigrationAsync.
