@@ -5,7 +5,7 @@ using QmHub.Storage.Analytics;
 
 // Usage: dotnet run -c Release --project bench/QmHub.Bench.Analytics -- [--interactions 10000000] [--evaluations 3000000] [--days 400]
 //   [--engines sqlite,postgres] [--postgres CONNECTION] [--runs 30] [--warmups 2] [--cell-budget-seconds 30] [--seed 7]
-//   [--dir DIR] [--keep] [--reuse] [--reports agents,trends] [--groupby-windows 30,365] [--explain] [--markdown FILE]
+//   [--dir DIR] [--keep] [--reuse] [--reports agents,trends] [--windows 30,365] [--groupby-windows 30,365] [--explain] [--markdown FILE]
 var options = new Args(args);
 var size = new DataSize(options.Long("--interactions", 10_000_000), options.Long("--evaluations", 3_000_000), (int)options.Long("--days", 400), (int)options.Long("--seed", 7));
 var engines = options.Text("--engines", "sqlite,postgres").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -20,8 +20,10 @@ var timings = new ReportTimings((int)options.Long("--runs", 30), (int)options.Lo
 // The simulated clock starts at a UTC midnight `days` ago, so the windows end at a whole day.
 var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-size.Days), TimeSpan.Zero);
 var keep = options.Flag("--keep") || options.Flag("--reuse");
-// --groupby-windows 30: the windows that also get the plain GROUP BY (a run of it scans every fact of all time).
+// --groupby-windows 30: the windows that also get the plain GROUP BY (a run of it reads every fact of the window).
 var groupByWindows = options.Text("--groupby-windows", "30,365").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
+// --windows 30: the windows measured (days before the last day of data).
+var windows = options.Text("--windows", "30,365").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
 // --reports "agents,trends": only the reports whose names start so.
 var only = options.Text("--reports", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var directory = options.Text("--dir", Path.Combine(Path.GetTempPath(), "qmhub-bench-analytics-" + Guid.NewGuid().ToString("N")[..8]));
@@ -99,7 +101,7 @@ async Task<List<Timing>> MeasureAsync(string engine, IAnalyticsStore store, Load
     var end = new DateTimeOffset(load.LastStart.UtcDateTime.Date, TimeSpan.Zero);
     var auto = new AnalyticsReports(store);
     var groupBy = new AnalyticsReports(store, AnalyticsSource.Projections);
-    foreach (var days in new[] { 30, 365 })
+    foreach (var days in windows)
     {
         var parameters = new ReportParameters { From = end.AddDays(-days).ToString("O", CultureInfo.InvariantCulture), To = end.ToString("O", CultureInfo.InvariantCulture), Tz = "America/New_York" };
         if (!ReportRequest.TryParse(parameters, DateTimeOffset.UtcNow, AnalyticsDefinitions.DefaultSentimentTarget, out var request, out var error))
