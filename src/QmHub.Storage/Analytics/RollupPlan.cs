@@ -76,13 +76,27 @@ public sealed record RollupPlan(long FromDay, long ToDay, IReadOnlyList<HourSpan
     {
         ArgumentNullException.ThrowIfNull(days);
         ArgumentNullException.ThrowIfNull(hour);
-        var sum = HasDays ? days : MetricTotals.Zero;
+        return Combine(HasDays ? days : MetricTotals.Zero, h => hour(h), (sum, totals, sign) => sum.Add(sign > 0 ? totals : totals.Negate()));
+    }
+
+    /// <summary>
+    /// The same for any additive sums: <paramref name="days"/> plus or minus each edge hour's sums (<paramref name="hour"/>
+    /// answers null for an hour with nothing), added by <paramref name="add"/> with the edge's sign.
+    /// </summary>
+    public T Combine<T>(T days, Func<long, T?> hour, Func<T, T, int, T> add)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(hour);
+        ArgumentNullException.ThrowIfNull(add);
+        var sum = days;
         foreach (var edge in Edges)
         {
             for (var h = edge.FromHour; h < edge.ToHour; h++)
             {
-                var totals = hour(h);
-                sum = sum.Add(edge.Sign > 0 ? totals : totals.Negate());
+                if (hour(h) is { } sums)
+                {
+                    sum = add(sum, sums, edge.Sign);
+                }
             }
         }
 

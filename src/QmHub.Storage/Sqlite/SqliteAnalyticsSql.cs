@@ -373,13 +373,6 @@ internal static class SqliteAnalyticsSql
          AND ($channel_type IS NULL OR r.channel_type = $channel_type) AND ($direction IS NULL OR r.direction = $direction)
         """;
 
-    private const string RollupSums = """
-        sum(r.interactions), sum(r.handle_s_sum), sum(r.handle_n), sum(r.sentiment_sum), sum(r.sentiment_n), sum(r.below_target_n),
-        sum(r.engagement_sum), sum(r.engagement_n), sum(r.silence_sum), sum(r.silence_n), sum(r.hold_sum), sum(r.hold_n),
-        sum(r.crosstalk_sum), sum(r.crosstalk_n), sum(r.evaluations), sum(r.evaluations_manual), sum(r.evaluations_automated),
-        sum(r.ratio_sum), sum(r.ratio_n), sum(r.evaluated_interactions)
-        """;
-
     private static string PairJoin(string table) =>
         $" FROM json_each($pairs) p JOIN {table} r ON r.account_id = p.value ->> 0 AND r.agent_name = p.value ->> 1 AND r.agent_user_id = p.value ->> 2";
 
@@ -395,25 +388,25 @@ internal static class SqliteAnalyticsSql
     /// <paramref name="queues"/>: the one with queue, channel and direction (else the queue is '').
     /// </summary>
     public static string AgentDays(bool queues) => queues
-        ? "SELECT p.key, r.queue_id, CASE WHEN $by_day THEN r.day ELSE 0 END AS t, " + RollupSums + PairJoin("analytics_agent_daily")
+        ? "SELECT p.key, r.queue_id, CASE WHEN $by_day THEN r.day ELSE 0 END AS t" + Sums + PairJoin("analytics_agent_daily")
             + " AND r.day >= $from_day AND r.day < $to_day WHERE true" + RollupFilters + " GROUP BY p.key, r.queue_id, t"
-        : "SELECT p.key, '', CASE WHEN $by_day THEN r.day ELSE 0 END AS t, " + RollupSums + PairJoin("analytics_agent_total_daily")
+        : "SELECT p.key, '', CASE WHEN $by_day THEN r.day ELSE 0 END AS t" + Sums + PairJoin("analytics_agent_total_daily")
             + " AND r.day >= $from_day AND r.day < $to_day GROUP BY p.key, t";
 
     /// <summary>Per given agent, queue and hour in $hours: sums of the hourly rollup.</summary>
-    public static readonly string AgentHours = "SELECT p.key, r.queue_id, r.hour, " + RollupSums
+    public static readonly string AgentHours = "SELECT p.key, r.queue_id, r.hour" + Sums
         + PairJoin("analytics_hourly")
         + " AND r.hour IN (SELECT value FROM json_each($hours)) WHERE true" + RollupFilters + " GROUP BY p.key, r.queue_id, r.hour";
 
     private const string QueueFilters = " AND ($account_id IS NULL OR r.account_id = $account_id) AND ($queue_id IS NULL OR r.queue_id = $queue_id)";
 
     /// <summary>Per queue (and day when <c>$by_day</c>): sums of the daily queue rollup over days [$from_day, $to_day); <paramref name="channels"/>: the one with channel and direction.</summary>
-    public static string QueueDays(bool channels) => "SELECT r.account_id, r.queue_id, CASE WHEN $by_day THEN r.day ELSE 0 END AS t, " + RollupSums
+    public static string QueueDays(bool channels) => "SELECT r.account_id, r.queue_id, CASE WHEN $by_day THEN r.day ELSE 0 END AS t" + Sums
         + $" FROM {(channels ? "analytics_queue_daily" : "analytics_queue_total_daily")} r WHERE r.day >= $from_day AND r.day < $to_day"
         + (channels ? RollupFilters : QueueFilters) + " GROUP BY r.account_id, r.queue_id, t";
 
     /// <summary>Per queue and hour in $hours: sums of the hourly queue rollup.</summary>
-    public static string QueueHours(bool channels) => "SELECT r.account_id, r.queue_id, r.hour, " + RollupSums
+    public static string QueueHours(bool channels) => "SELECT r.account_id, r.queue_id, r.hour" + Sums
         + $" FROM json_each($hours) h JOIN {(channels ? "analytics_queue_hourly" : "analytics_queue_total_hourly")} r ON r.hour = h.value WHERE true"
         + (channels ? RollupFilters : QueueFilters) + " GROUP BY r.account_id, r.queue_id, r.hour";
 

@@ -153,9 +153,9 @@ internal static class SqliteRollupReader
             await ReadAsync(SqliteAnalyticsSql.EvaluatorHours, r => Of(evaluators, r.GetString(0), () => new EvaluatorCalibration(NullIfEmpty(r.GetString(0)), 0, 0, 0, 0, 0)).Hours[r.GetInt64(1)] = Evaluator(r));
         }
 
-        var scorecardSums = scorecards.Values.Select(v => Combine(plan, v.Days, v.Hours, (a, b, sign) => a.Add(b, sign)))
+        var scorecardSums = scorecards.Values.Select(v => plan.Combine(v.Days, h => v.Hours.GetValueOrDefault(h), (a, b, sign) => a.Add(b, sign)))
             .Where(s => s.Groups > 0).OrderBy(s => s.ScorecardName, Utf8Order.Instance).ToList();
-        var evaluatorSums = evaluators.Values.Select(v => Combine(plan, v.Days, v.Hours, (a, b, sign) => a.Add(b, sign)))
+        var evaluatorSums = evaluators.Values.Select(v => plan.Combine(v.Days, h => v.Hours.GetValueOrDefault(h), (a, b, sign) => a.Add(b, sign)))
             .Where(e => e.Evaluations > 0).OrderBy(e => e.EvaluatorUserId, Utf8Order.Instance).ToList();
 
         var widest = new List<CalibrationGroup>();
@@ -373,23 +373,6 @@ internal static class SqliteRollupReader
         }
 
         return (keys.After is null || Compare(key, keys.After) > 0) && (keys.Through is null || Compare(key, keys.Through) <= 0);
-    }
-
-    private static T Combine<T>(RollupPlan plan, T days, Dictionary<long, T> hours, Func<T, T, int, T> add)
-    {
-        var sum = days;
-        foreach (var edge in plan.Edges)
-        {
-            for (var h = edge.FromHour; h < edge.ToHour; h++)
-            {
-                if (hours.TryGetValue(h, out var hour))
-                {
-                    sum = add(sum, hour, edge.Sign);
-                }
-            }
-        }
-
-        return sum;
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
