@@ -263,6 +263,9 @@ public sealed class ServeTests
     public async Task A_commit_slower_than_the_commit_timeout_is_spooled_answered_in_time_and_stored_once()
     {
         await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["CommitTimeoutSeconds"] = "0.3" });
+        // A first delivery commits normally: the request path is compiled, as on a server that has been running, so
+        // the time measured below is the commit timeout and the spool write, not the JIT on a loaded test machine.
+        (await server.PostWebhookAsync(TestEvents.Bytes(TestEvents.Interaction("warm-1")))).EnsureSuccessStatusCode();
         var body = TestEvents.Bytes(TestEvents.Interaction("slow-1"));
         await using (var blocker = new SqliteConnection($"Data Source={server.DbPath}"))
         {
@@ -284,11 +287,11 @@ public sealed class ServeTests
             await rollback.ExecuteNonQueryAsync();
         }
 
-        await WaitUntilAsync(async () => await CountAsync(server.DbPath, "SELECT count(*) FROM events") == 1);
+        await WaitUntilAsync(async () => await CountAsync(server.DbPath, "SELECT count(*) FROM events") == 2);
         using var retry = await server.PostWebhookAsync(body);
 
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
-        Assert.Equal(1, await CountAsync(server.DbPath, "SELECT count(*) FROM events"));
+        Assert.Equal(2, await CountAsync(server.DbPath, "SELECT count(*) FROM events"));
     }
 
     [Fact]

@@ -9,9 +9,12 @@ namespace QmHub.Storage.Analytics;
 internal static class AnalyticsReaders
 {
     /// <summary>The 20 sums of <see cref="MetricTotals"/> from column <paramref name="o"/> on; a sum over no rows (NULL) is 0.</summary>
-    public static MetricTotals Totals(DbDataReader r, int o) => new(
-        L(r, o), L(r, o + 1), L(r, o + 2), D(r, o + 3), L(r, o + 4), L(r, o + 5), D(r, o + 6), L(r, o + 7), L(r, o + 8), L(r, o + 9),
-        L(r, o + 10), L(r, o + 11), L(r, o + 12), L(r, o + 13), L(r, o + 14), L(r, o + 15), L(r, o + 16), D(r, o + 17), L(r, o + 18), L(r, o + 19));
+    public static MetricTotals Totals(DbDataReader r, int o) => Totals(i => L(r, i), i => D(r, i), o);
+
+    /// <summary>The 20 sums of <see cref="MetricTotals"/> from column <paramref name="o"/> on, read as integers by <paramref name="l"/> and reals by <paramref name="d"/> (NULL read as 0).</summary>
+    public static MetricTotals Totals(Func<int, long> l, Func<int, double> d, int o) => new(
+        l(o), l(o + 1), l(o + 2), d(o + 3), l(o + 4), l(o + 5), d(o + 6), l(o + 7), l(o + 8), l(o + 9),
+        l(o + 10), l(o + 11), l(o + 12), l(o + 13), l(o + 14), l(o + 15), l(o + 16), d(o + 17), l(o + 18), l(o + 19));
 
     /// <summary>A row of grouped totals: account, id, name, then the sums.</summary>
     public static GroupTotals Group(DbDataReader r) => new(new GroupKey(r.GetString(0), r.GetString(1), NullableString(r, 2)), Totals(r, 3));

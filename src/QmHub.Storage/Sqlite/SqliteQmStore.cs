@@ -26,6 +26,8 @@ public sealed class SqliteQmStore : DbQmStore
     private readonly CancellationTokenSource _stopCheckpoints = new();
     private Task? _checkpointer;
 
+    static SqliteQmStore() => SqliteRuntime.Configure();
+
     /// <summary>Opens (creating if needed) the database file at <paramref name="path"/>.</summary>
     /// <param name="path">The database file.</param>
     /// <param name="busyTimeout">How long a statement waits for another process's lock; 30 s by default.</param>
@@ -249,7 +251,7 @@ public sealed class SqliteQmStore : DbQmStore
     private async Task CheckpointLoopAsync(CancellationToken stop)
     {
         SqliteConnection? connection = null;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1000));
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
@@ -463,15 +465,17 @@ public sealed class SqliteQmStore : DbQmStore
     {
         private readonly SqliteEventInsert _insert = new(connection);
         private readonly SqliteCommand _find = Command(connection, null, SqliteSql.FindEventByKey);
-        private readonly SqliteCommand _interaction = Command(connection, null, StoreSql.UpsertInteraction);
-        private readonly SqliteCommand _evaluation = Command(connection, null, StoreSql.UpsertEvaluation);
         private readonly SqliteCommand _update = Command(connection, null, StoreSql.UpdateEventValidation);
+        private SqliteRawStatement? _interaction;
+        private SqliteRawStatement? _evaluation;
+        private SqliteTransaction? _tx;
 
         public SqliteConnection Connection => connection;
 
         public void Enlist(SqliteTransaction tx)
         {
-            foreach (var command in (ReadOnlySpan<SqliteCommand>)[_find, _interaction, _evaluation, _update])
+            _tx = tx;
+            foreach (var command in (ReadOnlySpan<SqliteCommand>)[_find, _update])
             {
                 command.Transaction = tx;
             }
@@ -483,7 +487,7 @@ public sealed class SqliteQmStore : DbQmStore
             {
                 if (e.Status == EventStatus.Accepted && e.ObjectJson is { } objectJson)
                 {
-                    await ProjectAsync(e.Parsed.Event, objectJson, id, ct);
+                    Project(e.Parsed.Event, objectJson, id);
                 }
 
                 return new AppendResult(id, e.Status, Duplicate: false, e.Parsed.Findings);
@@ -509,37 +513,53 @@ public sealed class SqliteQmStore : DbQmStore
             {
                 if (Projection.ProjectedObjectJson(revalidation.Parsed, row.Body) is { } objectJson)
                 {
-                    await ProjectAsync(revalidation.Parsed.Event, objectJson, row.Id, ct);
+                    Project(revalidation.Parsed.Event, objectJson, row.Id);
                 }
             }
 
             return revalidation.Status;
         }
 
-        private async Task ProjectAsync(ZoomEvent? zoomEvent, string objectJson, long eventId, CancellationToken ct)
+        private void Project(ZoomEvent? zoomEvent, string objectJson, long eventId)
         {
             if (StoredRows.Projected(zoomEvent, eventId, objectJson) is { } row)
             {
-                var upsert = row.Table == ProjectionTable.Interactions ? _interaction : _evaluation;
-                BindAll(upsert, row.Columns);
+                var upsert = row.Table == ProjectionTable.Interactions
+                    ? _interaction ??= Upsert(StoreSql.UpsertInteraction, row.Columns)
+                    : _evaluation ??= Upsert(StoreSql.UpsertEvaluation, row.Columns);
+                for (var i = 0; i < row.Columns.Count; i++)
+                {
+                    // The columns come in one order per table (StoredRows), the order the statement was prepared with.
+                    var column = row.Columns[i];
+                    if (!upsert.Parameters[i].AsSpan(1).SequenceEqual(column.Name))
+                    {
+                        throw new InvalidOperationException($"The {row.Table} upsert expected {upsert.Parameters[i]} at position {i}, not {column.Name}.");
+                    }
+
+                    upsert.Bind(i, column.Value);
+                }
+
+                var tx = _tx ?? throw new InvalidOperationException("The writer has no transaction.");
                 // The analytics rollups move with the projection, in the same transaction.
                 if (zoomEvent is EvaluationCompletedEvent evaluation)
                 {
-                    await SqliteRollups.UpsertAsync(upsert, row.AccountId, evaluation.Payload.Object.InteractionId, row.Id, ct);
+                    SqliteRollups.Upsert(tx, upsert, row.AccountId, evaluation.Payload.Object.InteractionId, row.Id);
                 }
                 else
                 {
-                    await SqliteRollups.UpsertAsync(upsert, row.AccountId, row.Id, null, ct);
+                    SqliteRollups.Upsert(tx, upsert, row.AccountId, row.Id, null);
                 }
             }
         }
+
+        private SqliteRawStatement Upsert(string sql, IReadOnlyList<Column> columns) => new(connection, sql, [.. columns.Select(c => "@" + c.Name)]);
 
         public async ValueTask DisposeAsync()
         {
             _insert.Dispose();
             await _find.DisposeAsync();
-            await _interaction.DisposeAsync();
-            await _evaluation.DisposeAsync();
+            _interaction?.Dispose();
+            _evaluation?.Dispose();
             await _update.DisposeAsync();
         }
     }

@@ -17,46 +17,50 @@ internal static class SqliteRollups
 {
     private static readonly ConditionalWeakTable<SqliteConnection, Statements> Prepared = [];
 
-    /// <summary>Runs <paramref name="upsert"/> (a projection upsert enlisted in its transaction) and records the rollup delta it causes.</summary>
+    /// <summary>Runs <paramref name="upsert"/> (a bound projection upsert) in <paramref name="tx"/> and records the rollup delta it causes.</summary>
+    /// <param name="tx">The writer's open transaction.</param>
     /// <param name="upsert">The bound interaction or evaluation upsert.</param>
     /// <param name="accountId">The account.</param>
     /// <param name="interactionId">The interaction the upserted row names.</param>
     /// <param name="evaluationId">The evaluation's id, when <paramref name="upsert"/> is an evaluation upsert.</param>
-    /// <param name="ct">Cancellation.</param>
-    public static async Task UpsertAsync(SqliteCommand upsert, string accountId, string? interactionId, string? evaluationId, CancellationToken ct)
+    public static void Upsert(SqliteTransaction tx, SqliteRawStatement upsert, string accountId, string? interactionId, string? evaluationId)
     {
-        var connection = upsert.Connection ?? throw new InvalidOperationException("The projection upsert has no connection.");
-        var tx = upsert.Transaction ?? throw new InvalidOperationException("Rollups are kept inside the projection's transaction.");
+        ArgumentNullException.ThrowIfNull(tx);
+        ArgumentNullException.ThrowIfNull(upsert);
+        var connection = tx.Connection ?? throw new InvalidOperationException("The transaction has completed.");
         var s = Prepared.GetValue(connection, c => new Statements(c));
         s.Enlist(tx);
-        var units = new List<string?> { interactionId };
+        var units = new List<string?>(2) { interactionId };
         if (evaluationId is not null)
         {
             // An evaluation may move to another interaction: both units change.
-            SqliteQmStore.Bind(s.Current, "$account_id", accountId);
-            SqliteQmStore.Bind(s.Current, "$evaluation_id", evaluationId);
-            await using var reader = await s.Current.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
+            var current = s.Current;
+            current.Bind(0, accountId);
+            current.Bind(1, evaluationId);
+            try
             {
-                var before = reader.IsDBNull(0) ? null : reader.GetString(0);
-                if (before != interactionId)
+                if (current.Read() && current.Text(0) is var before && before != interactionId)
                 {
                     units.Add(before);
                 }
+            }
+            finally
+            {
+                current.Reset();
             }
         }
 
         foreach (var unit in units)
         {
-            await s.AddFactsAsync(accountId, unit, evaluationId, subtract: true, ct);
+            s.AddFacts(accountId, unit, evaluationId, subtract: true);
         }
 
-        await upsert.ExecuteNonQueryAsync(ct);
+        upsert.Execute();
         foreach (var unit in units)
         {
-            await s.AddFactsAsync(accountId, unit, evaluationId, subtract: false, ct);
+            s.AddFacts(accountId, unit, evaluationId, subtract: false);
             // Identities come from evaluations only; a queue's name from interactions only.
-            await Statements.RecordNamesAsync(evaluationId is null ? s.Queue : s.Identities, accountId, unit, evaluationId, ct);
+            Statements.BindUnit(evaluationId is null ? s.Queue : s.Identities, accountId, unit, evaluationId).Execute();
         }
     }
 
@@ -129,12 +133,10 @@ internal static class SqliteRollups
 
         var s = Prepared.GetValue(connection, c => new Statements(c));
         s.Enlist(tx);
-        await using var cmd = SqliteQmStore.Command(connection, tx, SqliteAnalyticsSql.AllUnitEvaluations);
-        cmd.CommandTimeout = 0;
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        using var all = new SqliteRawStatement(connection, SqliteAnalyticsSql.AllUnitEvaluations, []);
         var unit = new List<(long Hour, string Queue, EvaluationFact Fact, long LastEventTs)>();
         var units = 0;
-        async Task EndUnitAsync()
+        void EndUnit()
         {
             if (unit.Count > 0)
             {
@@ -147,19 +149,27 @@ internal static class SqliteRollups
             }
         }
 
-        while (await reader.ReadAsync(ct))
+        try
         {
-            var row = ReadUnitEvaluation(reader);
-            // Evaluations that name no interaction are units of their own.
-            if (unit.Count > 0 && (row.Fact.InteractionId is null || row.Fact.AccountId != unit[0].Fact.AccountId || row.Fact.InteractionId != unit[0].Fact.InteractionId))
+            while (all.Read())
             {
-                await EndUnitAsync();
-            }
+                ct.ThrowIfCancellationRequested();
+                var row = ReadUnitEvaluation(all);
+                // Evaluations that name no interaction are units of their own.
+                if (unit.Count > 0 && (row.Fact.InteractionId is null || row.Fact.AccountId != unit[0].Fact.AccountId || row.Fact.InteractionId != unit[0].Fact.InteractionId))
+                {
+                    EndUnit();
+                }
 
-            unit.Add(row);
+                unit.Add(row);
+            }
+        }
+        finally
+        {
+            all.Reset();
         }
 
-        await EndUnitAsync();
+        EndUnit();
         s.Flush();
     }
 
@@ -287,11 +297,11 @@ internal static class SqliteRollups
 
         public Statements(SqliteConnection connection)
         {
-            Current = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.CurrentInteractionOfEvaluation);
-            Facts = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.UnitRollupFacts);
-            Evaluations = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.UnitEvaluations);
-            Identities = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.RecordUnitIdentities);
-            Queue = SqliteQmStore.Command(connection, null, SqliteAnalyticsSql.RecordUnitQueue);
+            Current = new(connection, SqliteAnalyticsSql.CurrentInteractionOfEvaluation, ["$account_id", "$evaluation_id"]);
+            Facts = Unit(connection, SqliteAnalyticsSql.UnitRollupFacts);
+            Evaluations = Unit(connection, SqliteAnalyticsSql.UnitEvaluations);
+            Identities = Unit(connection, SqliteAnalyticsSql.RecordUnitIdentities);
+            Queue = Unit(connection, SqliteAnalyticsSql.RecordUnitQueue);
             DeleteGroups = new(connection, SqliteAnalyticsSql.DeleteUnitGroups, ["$account_id", "$interaction_id"]);
             InsertGroup = new(connection, SqliteAnalyticsSql.InsertGroup, ["$account_id", "$interaction_id", "$scorecard_name", "$hour", "$queue_id", "$spread"]);
             RecordOrphan = new(connection, SqliteAnalyticsSql.RecordOrphan, ["$account_id", "$evaluation_id", "$last_event_ts"]);
@@ -312,6 +322,11 @@ internal static class SqliteRollups
             {
                 if (e.CurrentState == System.Data.ConnectionState.Closed)
                 {
+                    Current.Dispose();
+                    Facts.Dispose();
+                    Evaluations.Dispose();
+                    Identities.Dispose();
+                    Queue.Dispose();
                     DeleteGroups.Dispose();
                     InsertGroup.Dispose();
                     RecordOrphan.Dispose();
@@ -326,15 +341,15 @@ internal static class SqliteRollups
             };
         }
 
-        public SqliteCommand Current { get; }
+        public SqliteRawStatement Current { get; }
 
-        public SqliteCommand Facts { get; }
+        public SqliteRawStatement Facts { get; }
 
-        public SqliteCommand Evaluations { get; }
+        public SqliteRawStatement Evaluations { get; }
 
-        public SqliteCommand Identities { get; }
+        public SqliteRawStatement Identities { get; }
 
-        public SqliteCommand Queue { get; }
+        public SqliteRawStatement Queue { get; }
 
         public SqliteRawStatement DeleteGroups { get; }
 
@@ -372,30 +387,28 @@ internal static class SqliteRollups
                 _scored.Clear();
                 _pendingTx = tx;
             }
-
-            foreach (var command in (ReadOnlySpan<SqliteCommand>)[Current, Facts, Evaluations, Identities, Queue])
-            {
-                command.Transaction = tx;
-            }
-
         }
 
         /// <summary>Adds the unit's facts and calibration sums as they are now (or subtracts them) to the transaction's deltas.</summary>
-        public async Task AddFactsAsync(string accountId, string? interactionId, string? evaluationId, bool subtract, CancellationToken ct)
+        public void AddFacts(string accountId, string? interactionId, string? evaluationId, bool subtract)
         {
-            BindUnit(Facts, accountId, interactionId, evaluationId);
+            var facts = BindUnit(Facts, accountId, interactionId, evaluationId);
             long evaluationCount = 0;
-            await using (var reader = await Facts.ExecuteReaderAsync(ct))
+            try
             {
-                while (await reader.ReadAsync(ct))
+                while (facts.Read())
                 {
-                    var key = new FactKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                        reader.GetString(5), reader.GetString(6), reader.GetString(7));
-                    var facts = AnalyticsReaders.Totals(reader, 8);
-                    evaluationCount += facts.Evaluations;
-                    var delta = subtract ? facts.Negate() : facts;
+                    var key = new FactKey(facts.Int64(0), facts.String(1), facts.String(2), facts.String(3), facts.String(4),
+                        facts.String(5), facts.String(6), facts.String(7));
+                    var totals = AnalyticsReaders.Totals(facts.Int64, facts.Double, 8);
+                    evaluationCount += totals.Evaluations;
+                    var delta = subtract ? totals.Negate() : totals;
                     _pending[key] = _pending.TryGetValue(key, out var sum) ? sum.Add(delta) : delta;
                 }
+            }
+            finally
+            {
+                facts.Reset();
             }
 
             // An interaction with evaluations (before or after the change) gets its search score recomputed at the flush.
@@ -408,11 +421,17 @@ internal static class SqliteRollups
             var evaluations = new List<(long Hour, string Queue, EvaluationFact Fact, long LastEventTs)>();
             if (evaluationCount > 0)
             {
-                BindUnit(Evaluations, accountId, interactionId, evaluationId);
-                await using var reader = await Evaluations.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
+                var unit = BindUnit(Evaluations, accountId, interactionId, evaluationId);
+                try
                 {
-                    evaluations.Add(ReadUnitEvaluation(reader));
+                    while (unit.Read())
+                    {
+                        evaluations.Add(ReadUnitEvaluation(unit));
+                    }
+                }
+                finally
+                {
+                    unit.Reset();
                 }
             }
 
@@ -463,12 +482,6 @@ internal static class SqliteRollups
                     _groups[unit] = groups;
                 }
             }
-        }
-
-        public static async Task RecordNamesAsync(SqliteCommand cmd, string accountId, string? interactionId, string? evaluationId, CancellationToken ct)
-        {
-            BindUnit(cmd, accountId, interactionId, evaluationId);
-            await cmd.ExecuteNonQueryAsync(ct);
         }
 
         /// <summary>Sums the pending deltas per row of each rollup and adds them; rewrites the groups of the units that changed.</summary>
@@ -580,17 +593,22 @@ internal static class SqliteRollups
             _scored.Clear();
         }
 
-        private static void BindUnit(SqliteCommand cmd, string accountId, string? interactionId, string? evaluationId)
+        /// <summary>Binds a unit statement's parameters (those it has) and returns it.</summary>
+        public static SqliteRawStatement BindUnit(SqliteRawStatement statement, string accountId, string? interactionId, string? evaluationId)
         {
-            SqliteQmStore.Bind(cmd, "$account_id", accountId);
-            SqliteQmStore.Bind(cmd, "$interaction_id", interactionId);
-            SqliteQmStore.Bind(cmd, "$evaluation_id", evaluationId);
-            SqliteQmStore.Bind(cmd, "$sentiment_target", AnalyticsDefinitions.DefaultSentimentTarget);
+            statement.Bind(0, accountId);
+            statement.Bind(1, interactionId);
+            statement.Bind(2, evaluationId);
+            statement.Bind(3, AnalyticsDefinitions.DefaultSentimentTarget);
+            return statement;
         }
+
+        /// <summary>A statement about one rollup unit, bound by <see cref="BindUnit"/>.</summary>
+        private static SqliteRawStatement Unit(SqliteConnection connection, string sql) =>
+            new(connection, sql, ["$account_id", "$interaction_id", "$evaluation_id", "$sentiment_target"], unused: true);
     }
 
     /// <summary>A row of <see cref="SqliteAnalyticsSql.UnitEvaluations"/>: hour, queue, and the evaluation as calibration reads it.</summary>
-    private static (long Hour, string Queue, EvaluationFact Fact, long LastEventTs) ReadUnitEvaluation(SqliteDataReader r) => (r.GetInt64(7), r.GetString(8), new EvaluationFact(
-        r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
-        r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetDouble(6), "", null, InteractionKnown: r.GetInt64(9) != 0), r.GetInt64(10));
+    private static (long Hour, string Queue, EvaluationFact Fact, long LastEventTs) ReadUnitEvaluation(SqliteRawStatement r) => (r.Int64(7), r.String(8), new EvaluationFact(
+        r.String(0), r.Text(1), r.String(2), r.Text(3), r.Text(4), r.Text(5), r.IsNull(6) ? null : r.Double(6), "", null, InteractionKnown: r.Int64(9) != 0), r.Int64(10));
 }
