@@ -24,6 +24,34 @@ public sealed class SqliteQmStoreTests : StoreContractTests, IDisposable
     }
 
     [Fact]
+    public async Task Under_writes_without_a_pause_the_wal_is_started_over_instead_of_growing_without_end()
+    {
+        var path = _dir.File("busy.db");
+        await using var store = new SqliteQmStore(path) { WalRestartFrames = 64, CheckpointInterval = TimeSpan.FromMilliseconds(250) };
+        await store.MigrateAsync(CancellationToken.None);
+        var n = 0;
+        // Small batches back to back, as under sustained ingest: the writer commits again and again while a checkpoint
+        // copies a quarter second of frames, so the checkpoint never catches up with it.
+        async Task WriteUntilAsync(long databaseBytes)
+        {
+            while (new FileInfo(path).Length < databaseBytes)
+            {
+                Assert.True(n < 200_000, "the database file stopped growing: nothing is checkpointed");
+                await store.AppendAsync([.. Enumerable.Range(0, 5).Select(_ => Incoming(TestEvents.Interaction($"busy-{n++}")))], CancellationToken.None);
+            }
+        }
+
+        // The checkpointer has copied frames once the database file grows past its first page.
+        await WriteUntilAsync(4097);
+        var restartsBefore = WalRestarts(path);
+        await WriteUntilAsync(new FileInfo(path).Length + (12 << 20));
+
+        // A WAL never started over keeps every frame written (hundreds of MB here, several times the database).
+        Assert.True(WalRestarts(path) - restartsBefore >= 2, $"the WAL was started over {WalRestarts(path) - restartsBefore} times");
+        Assert.Equal(n, (await store.CountEventsAsync(CancellationToken.None))[EventStatus.Accepted]);
+    }
+
+    [Fact]
     public async Task Committed_events_survive_reopening_the_file()
     {
         await Store.AppendAsync([Incoming(TestEvents.Interaction("i-1"))], CancellationToken.None);
@@ -92,6 +120,15 @@ public sealed class SqliteQmStoreTests : StoreContractTests, IDisposable
         // Ids keep counting up from the rebuilt table's (a conflicting insert also takes an AUTOINCREMENT id, as before).
         Assert.InRange(fresh[0].EventId, 42, 44);
         Assert.Equal(bodies[1], await store.GetEventBodyAsync(41, CancellationToken.None));
+    }
+
+    /// <summary>The WAL header's checkpoint sequence number: SQLite adds one each time it starts the WAL over.</summary>
+    private static uint WalRestarts(string databasePath)
+    {
+        using var wal = new FileStream(databasePath + "-wal", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        Span<byte> header = stackalloc byte[16];
+        wal.ReadExactly(header);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header[12..]);
     }
 
     private static string MigrationSql(int version, string name)

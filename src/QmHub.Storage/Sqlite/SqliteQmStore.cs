@@ -25,6 +25,7 @@ public sealed class SqliteQmStore : DbQmStore
     private bool _disposed;
     private readonly CancellationTokenSource _stopCheckpoints = new();
     private Task? _checkpointer;
+    private volatile bool _walRestartDue;
 
     static SqliteQmStore() => SqliteRuntime.Configure();
 
@@ -244,14 +245,21 @@ public sealed class SqliteQmStore : DbQmStore
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }
 
+    /// <summary>WAL frames (4 KiB pages) past which the checkpointer makes the next writer start the WAL over: 64 MiB by default.</summary>
+    internal long WalRestartFrames { get; init; } = 16_384;
+
+    /// <summary>How often the checkpointer copies the WAL into the database file.</summary>
+    internal TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>
-    /// Copies committed WAL frames into the database file every quarter second (PASSIVE: never blocks the
-    /// writer or readers), and truncates the WAL when the store closes.
+    /// Copies committed WAL frames into the database file every <see cref="CheckpointInterval"/> (PASSIVE: never
+    /// blocks the writer or readers), has the writer start the WAL over once it passes <see cref="WalRestartFrames"/>,
+    /// and truncates it when the store closes.
     /// </summary>
     private async Task CheckpointLoopAsync(CancellationToken stop)
     {
         SqliteConnection? connection = null;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1000));
+        using var timer = new PeriodicTimer(CheckpointInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
@@ -259,7 +267,14 @@ public sealed class SqliteQmStore : DbQmStore
                 try
                 {
                     connection ??= await OpenAsync(stop);
-                    await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(PASSIVE);", stop);
+                    if (await CheckpointAsync(connection, stop) >= WalRestartFrames)
+                    {
+                        // Under sustained ingest the writer commits again before a checkpoint on another connection
+                        // has caught up with it, so SQLite never starts the WAL over and it grows without end (3.5 GB
+                        // after 30 s at 14,000 deliveries a second). The writer itself copies the frames left, between
+                        // two batches (see WriteAsync), and its next transaction writes the WAL from its start.
+                        _walRestartDue = true;
+                    }
                 }
                 catch (SqliteException)
                 {
@@ -280,7 +295,12 @@ public sealed class SqliteQmStore : DbQmStore
 
         try
         {
-            connection ??= await OpenAsync(CancellationToken.None);
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            connection = await OpenAsync(CancellationToken.None);
             await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(TRUNCATE);", CancellationToken.None);
         }
         catch (SqliteException)
@@ -294,6 +314,15 @@ public sealed class SqliteQmStore : DbQmStore
                 await connection.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>Runs a PASSIVE checkpoint (it never waits for the writer or readers); the frames the WAL holds.</summary>
+    private static async Task<long> CheckpointAsync(SqliteConnection connection, CancellationToken ct)
+    {
+        await using var cmd = Command(connection, null, "PRAGMA wal_checkpoint(PASSIVE);");
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        // One row: busy, frames in the WAL, frames copied.
+        return await reader.ReadAsync(ct) && !reader.IsDBNull(1) ? reader.GetInt64(1) : 0;
     }
 
     /// <summary>The writer connection's prepared statements, enlisted in <paramref name="tx"/>: prepared once per connection, not per batch.</summary>
@@ -324,9 +353,15 @@ public sealed class SqliteQmStore : DbQmStore
                 // concurrently with the writer. The page cache stays at SQLite's default (2 MiB): every commit
                 // walks the cache to drop pages past the end of the file (pcache1TruncateUnsafe), and with a 64 MiB
                 // cache that walk was 5-6% of the server's CPU, inside the single writer's commit (perf, 2 cores).
-                pragma.CommandText = "PRAGMA wal_autocheckpoint=0;";
+                // A WAL the checkpointer started over is cut back to 64 MiB when the writer reuses it.
+                pragma.CommandText = "PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
                 await pragma.ExecuteNonQueryAsync(cancellationToken);
                 _checkpointer ??= Task.Run(() => CheckpointLoopAsync(_stopCheckpoints.Token), CancellationToken.None);
+            }
+
+            if (_walRestartDue)
+            {
+                await CopyWalTailAsync(_writer, cancellationToken);
             }
 
             return await work(_writer, cancellationToken);
@@ -340,6 +375,25 @@ public sealed class SqliteQmStore : DbQmStore
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// The writer, between two transactions, copies the WAL frames the checkpointer has not copied yet (a few ms: the
+    /// checkpointer copies the rest every second): with every frame in the database file and no reader on an older
+    /// snapshot, its next transaction writes the WAL from its start, and journal_size_limit cuts the file back.
+    /// </summary>
+    private async Task CopyWalTailAsync(SqliteConnection writer, CancellationToken ct)
+    {
+        _walRestartDue = false;
+        try
+        {
+            await CheckpointAsync(writer, ct);
+        }
+        catch (SqliteException)
+        {
+            // The checkpointer's own checkpoint was running (SQLITE_BUSY): it copies the frames, and the WAL is started
+            // over after its next tick. Never a reason to fail the batch.
         }
     }
 
