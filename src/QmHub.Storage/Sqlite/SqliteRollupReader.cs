@@ -305,7 +305,8 @@ internal static class SqliteRollupReader
         var fromDay = withDays.Count > 0 ? withDays.Min(p => p.FromDay) : 0;
         var toDay = withDays.Count > 0 ? withDays.Max(p => p.ToDay) : 0;
         var hours = HoursOf(plans);
-        foreach (var (sql, read, needed) in new[] { (daysSql, day, withDays.Count > 0), (hoursSql, hour, hours.Length > 2) })
+        var withHours = plans.Any(p => p.Edges.Any(e => e.ToHour > e.FromHour));
+        foreach (var (sql, read, needed) in new[] { (daysSql, day, withDays.Count > 0), (hoursSql, hour, withHours) })
         {
             if (!needed)
             {

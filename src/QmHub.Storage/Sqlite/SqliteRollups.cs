@@ -202,17 +202,24 @@ internal static class SqliteRollups
             _ => throw new ArgumentOutOfRangeException(nameof(column), column, "not a rollup key column"),
         };
 
-        /// <summary>This key with every column the rollup does not keep emptied, so equal rollup rows get equal keys.</summary>
-        public FactKey For(Rollup rollup) => new(
+        /// <summary>This key with every column a rollup of <paramref name="shape"/> does not keep emptied, so equal rollup rows get equal keys.</summary>
+        public FactKey For(KeyShape shape) => new(
             // A daily rollup's rows are keyed by the first hour of their day (Value("day") divides it again).
-            rollup.Keys.Contains("day") ? (long)Value("day") * RollupPlan.HoursPerDay : rollup.Keys.Contains("hour") ? Hour : 0,
+            shape.Day ? Day(Hour) * RollupPlan.HoursPerDay : shape.Hour ? Hour : 0,
             AccountId,
-            rollup.Keys.Contains("agent_name") ? AgentName : "",
-            rollup.Keys.Contains("agent_user_id") ? AgentUserId : "",
+            shape.AgentName ? AgentName : "",
+            shape.AgentUserId ? AgentUserId : "",
             QueueId,
-            rollup.Keys.Contains("channel_type") ? ChannelType : "",
-            rollup.Keys.Contains("direction") ? Direction : "",
-            rollup.Keys.Contains("disposition") ? Disposition : "");
+            shape.ChannelType ? ChannelType : "",
+            shape.Direction ? Direction : "",
+            shape.Disposition ? Disposition : "");
+    }
+
+    /// <summary>Which of the fact key's optional columns a rollup keeps (account and queue it always keeps), worked out once per rollup.</summary>
+    private readonly record struct KeyShape(bool Day, bool Hour, bool AgentName, bool AgentUserId, bool ChannelType, bool Direction, bool Disposition)
+    {
+        public static KeyShape Of(string[] keys) => new(keys.Contains("day"), keys.Contains("hour"), keys.Contains("agent_name"), keys.Contains("agent_user_id"),
+            keys.Contains("channel_type"), keys.Contains("direction"), keys.Contains("disposition"));
     }
 
     /// <summary>One rollup table with its prepared statements: its key columns, its sums, and the counts that all zero mean an empty row.</summary>
@@ -222,6 +229,8 @@ internal static class SqliteRollups
         private readonly SqliteRawStatement _prune = new(connection, SqliteAnalyticsSql.PruneRow(table, keys, counts), [.. keys.Select(c => "$" + c)]);
 
         public string[] Keys { get; } = keys;
+
+        public KeyShape Shape { get; } = KeyShape.Of(keys);
 
         /// <summary>Adds the sums <paramref name="values"/> to the row of <paramref name="key"/>; drops the row when <paramref name="shrinks"/> and it is left counting nothing.</summary>
         public void Apply(Func<string, object> key, object[] values, bool shrinks)
@@ -489,61 +498,51 @@ internal static class SqliteRollups
         {
             foreach (var (rollup, mixOnly) in Rollups)
             {
-                var rows = new Dictionary<FactKey, MetricTotals>();
-                foreach (var (key, delta) in _pending)
-                {
-                    var row = key.For(rollup);
-                    rows[row] = rows.TryGetValue(row, out var sum) ? sum.Add(delta) : delta;
-                }
-
-                foreach (var (key, delta) in rows)
-                {
-                    if (mixOnly ? delta.Interactions != 0 : delta != MetricTotals.Zero)
-                    {
-                        rollup.Apply(key.Value, mixOnly ? [delta.Interactions] : Values(delta), delta.Interactions < 0 || (!mixOnly && delta.Evaluations < 0));
-                    }
-                }
+                var shape = rollup.Shape;
+                ApplyPerRow(_pending, k => k.For(shape), (a, b) => a.Add(b), d => mixOnly ? d.Interactions == 0 : d == MetricTotals.Zero,
+                    (key, d) => rollup.Apply(key.Value, mixOnly ? [d.Interactions] : Values(d), d.Interactions < 0 || (!mixOnly && d.Evaluations < 0)));
             }
 
             FlushCalibration();
             _pending.Clear();
         }
 
+        /// <summary>
+        /// Sums <paramref name="deltas"/> per rollup row (<paramref name="row"/> gives a delta's row) and hands every row
+        /// whose sum is not <paramref name="empty"/> to <paramref name="apply"/>: a row is written once per transaction.
+        /// </summary>
+        private static void ApplyPerRow<TKey, TSum>(Dictionary<TKey, TSum> deltas, Func<TKey, TKey> row, Func<TSum, TSum, TSum> add, Func<TSum, bool> empty, Action<TKey, TSum> apply)
+            where TKey : notnull
+        {
+            var rows = new Dictionary<TKey, TSum>();
+            foreach (var (key, delta) in deltas)
+            {
+                var r = row(key);
+                rows[r] = rows.TryGetValue(r, out var sum) ? add(sum, delta) : delta;
+            }
+
+            foreach (var (key, sum) in rows)
+            {
+                if (!empty(sum))
+                {
+                    apply(key, sum);
+                }
+            }
+        }
+
         private void FlushCalibration()
         {
-            foreach (var daily in new[] { false, true })
+            foreach (var daily in (ReadOnlySpan<bool>)[false, true])
             {
-                var scorecards = new Dictionary<CalibrationKey, ScorecardCalibration>();
-                foreach (var (key, delta) in _scorecards)
-                {
-                    var row = daily ? key.Daily : key;
-                    scorecards[row] = scorecards.TryGetValue(row, out var sum) ? sum.Add(delta) : delta;
-                }
-
-                foreach (var (key, d) in scorecards)
-                {
-                    if (d.Groups != 0 || d.Evaluations != 0 || d.Pairs != 0 || d.AbsDifferenceSum != 0 || d.ManualMinusAutomatedSum != 0)
-                    {
-                        (daily ? ScorecardDaily : ScorecardHourly).Apply(key.Value,
-                            [d.Groups, d.Evaluations, d.Pairs, d.AbsDifferenceSum, d.PairsWithin, d.ManualMinusAutomatedSum, d.ManualAutomatedPairs],
-                            d.Groups < 0 || d.Evaluations < 0);
-                    }
-                }
-
-                var evaluators = new Dictionary<CalibrationKey, EvaluatorCalibration>();
-                foreach (var (key, delta) in _evaluators)
-                {
-                    var row = daily ? key.Daily : key;
-                    evaluators[row] = evaluators.TryGetValue(row, out var sum) ? sum.Add(delta) : delta;
-                }
-
-                foreach (var (key, d) in evaluators)
-                {
-                    if (d.Evaluations != 0 || d.RatioSum != 0 || d.RatioN != 0 || d.Calibrated != 0 || d.DeviationSum != 0)
-                    {
-                        (daily ? EvaluatorDaily : EvaluatorHourly).Apply(key.Value, [d.Evaluations, d.RatioSum, d.RatioN, d.Calibrated, d.DeviationSum], d.Evaluations < 0);
-                    }
-                }
+                var scorecards = daily ? ScorecardDaily : ScorecardHourly;
+                ApplyPerRow(_scorecards, k => daily ? k.Daily : k, (a, b) => a.Add(b),
+                    d => d.Groups == 0 && d.Evaluations == 0 && d.Pairs == 0 && d.AbsDifferenceSum == 0 && d.ManualMinusAutomatedSum == 0,
+                    (key, d) => scorecards.Apply(key.Value, [d.Groups, d.Evaluations, d.Pairs, d.AbsDifferenceSum, d.PairsWithin, d.ManualMinusAutomatedSum, d.ManualAutomatedPairs],
+                        d.Groups < 0 || d.Evaluations < 0));
+                var evaluators = daily ? EvaluatorDaily : EvaluatorHourly;
+                ApplyPerRow(_evaluators, k => daily ? k.Daily : k, (a, b) => a.Add(b),
+                    d => d.Evaluations == 0 && d.RatioSum == 0 && d.RatioN == 0 && d.Calibrated == 0 && d.DeviationSum == 0,
+                    (key, d) => evaluators.Apply(key.Value, [d.Evaluations, d.RatioSum, d.RatioN, d.Calibrated, d.DeviationSum], d.Evaluations < 0));
             }
 
             foreach (var ((account, interaction), groups) in _groups)
