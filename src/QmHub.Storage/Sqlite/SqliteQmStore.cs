@@ -381,7 +381,9 @@ public sealed class SqliteQmStore : DbQmStore
     /// <summary>
     /// The writer, between two transactions, copies the WAL frames the checkpointer has not copied yet (a few ms: the
     /// checkpointer copies the rest every second): with every frame in the database file and no reader on an older
-    /// snapshot, its next transaction writes the WAL from its start, and journal_size_limit cuts the file back.
+    /// snapshot, its next transaction writes the WAL from its start, and journal_size_limit cuts the file back. A read
+    /// that holds an older snapshot (a long report) keeps the WAL from starting over until it ends; the next flag after
+    /// it does.
     /// </summary>
     private async Task CopyWalTailAsync(SqliteConnection writer, CancellationToken ct)
     {
