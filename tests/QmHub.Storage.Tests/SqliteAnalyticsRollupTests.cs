@@ -39,7 +39,7 @@ public sealed class SqliteAnalyticsRollupTests : AnalyticsRollupTests, IDisposab
         Assert.Contains("analytics_hourly", tables);
         await using var downgrade = connection.CreateCommand();
         downgrade.CommandText = string.Concat(tables.Select(t => $"DROP TABLE {t};")) + """
-            DROP INDEX interactions_by_queue_start; DROP INDEX interactions_by_agent_start;
+            DROP INDEX IF EXISTS interactions_by_queue_start; DROP INDEX interactions_by_agent_start;
             DELETE FROM schema_migrations WHERE version IN (2, 3, 5);
             """;
         await downgrade.ExecuteNonQueryAsync();

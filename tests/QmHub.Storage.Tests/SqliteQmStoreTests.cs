@@ -109,8 +109,8 @@ public sealed class SqliteQmStoreTests : StoreContractTests, IDisposable
         }
 
         await using var store = new SqliteQmStore(path);
-        // The analytics migrations (3-5) come with it; the dedup migration is 6.
-        Assert.Equal([3, 4, 5, 6], await store.MigrateAsync(CancellationToken.None));
+        // The analytics migrations (3-5) come with it; the dedup migration is 6, dropping two unused indexes 7.
+        Assert.Equal([3, 4, 5, 6, 7], await store.MigrateAsync(CancellationToken.None));
         var again = await store.AppendAsync(bodies.Select(b => IncomingEvent.FromBody(b, DateTimeOffset.UnixEpoch)).ToList(), CancellationToken.None);
         var fresh = await store.AppendAsync([IncomingEvent.FromBody(TestEvents.Bytes(TestEvents.Interaction("i-new")), DateTimeOffset.UnixEpoch)], CancellationToken.None);
 

@@ -448,11 +448,6 @@ internal static class SqliteAnalyticsSql
     public const string QueueNames = "SELECT account_id, queue_id, queue_name FROM analytics_queues";
 
     // Drill-downs read the projections directly, interactions as r so the same filters apply.
-    private const string InteractionInRange = """
-         WHERE ((r.start_ms >= $from_ms AND r.start_ms < $to_ms)
-            OR (r.start_ms IS NULL AND r.last_event_ts >= $from_ms AND r.last_event_ts < $to_ms))
-        """;
-
     private const string InteractionAgentId = "coalesce(ai.agent_user_id, r.agent_name)";
 
     private const string InteractionFilters = """
@@ -464,7 +459,7 @@ internal static class SqliteAnalyticsSql
     public const string Mix = """
         SELECT r.account_id, coalesce(r.queue_id, ''), coalesce(r.channel_type, ''), coalesce(r.direction, ''), coalesce(r.disposition, ''), count(*)
         FROM interactions r
-        """ + IdentityJoin + InteractionInRange + InteractionFilters + " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5";
+        """ + IdentityJoin + InteractionInPeriod + InteractionFilters + " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5";
 
     // An agent's interactions of the period, when the account is known: by interactions_by_agent_start for the names that
     // resolve to the agent (the name itself, and those an evaluation revealed its id for), rows with a start time by range
