@@ -271,7 +271,7 @@ public sealed class SqliteQmStore : DbQmStore
                     {
                         // Under sustained ingest the writer commits again before a checkpoint on another connection
                         // has caught up with it, so SQLite never starts the WAL over and it grows without end (3.5 GB
-                        // after 30 s at 14,000 deliveries a second). The writer itself copies the frames left, between
+                        // half a minute into a benchmark run). The writer itself copies the frames left, between
                         // two batches (see WriteAsync), and its next transaction writes the WAL from its start.
                         _walRestartDue = true;
                     }
@@ -295,12 +295,7 @@ public sealed class SqliteQmStore : DbQmStore
 
         try
         {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync();
-            }
-
-            connection = await OpenAsync(CancellationToken.None);
+            connection ??= await OpenAsync(CancellationToken.None);
             await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(TRUNCATE);", CancellationToken.None);
         }
         catch (SqliteException)
