@@ -55,7 +55,7 @@ internal static class PostgresBench
             NpgsqlBinaryImporter? evaluations = null;
             try
             {
-                await foreach (var batch in SimulatedRows.BatchesAsync(size, start, counts, ct))
+                await foreach (var batch in SimulatedRows.BatchesAsync(size, start, counts, objectJson: true, ct))
                 {
                     foreach (var row in batch)
                     {

@@ -53,13 +53,13 @@ internal static class SimulatedRows
     /// Generates until <see cref="DataSize.Interactions"/> distinct interactions have been produced: one simulator per
     /// account, each on a thread of its own, their batches interleaved as they come.
     /// </summary>
-    public static async IAsyncEnumerable<IReadOnlyList<ProjectionRow>> BatchesAsync(DataSize size, DateTimeOffset start, LoadCounts counts, [EnumeratorCancellation] CancellationToken ct)
+    public static async IAsyncEnumerable<IReadOnlyList<ProjectionRow>> BatchesAsync(DataSize size, DateTimeOffset start, LoadCounts counts, bool objectJson, [EnumeratorCancellation] CancellationToken ct)
     {
         var channel = Channel.CreateBounded<IReadOnlyList<ProjectionRow>>(new BoundedChannelOptions(16) { SingleReader = true });
         var perAccount = Enumerable.Range(0, DataSize.Accounts)
             .Select(a => new LoadCounts()).ToArray();
         var producers = perAccount.Select((c, a) => Task.Run(
-            () => Produce(size.Options(start, a), (size.Interactions / DataSize.Accounts) + (a < size.Interactions % DataSize.Accounts ? 1 : 0), c, channel.Writer, ct), ct)).ToArray();
+            () => Produce(size.Options(start, a), objectJson, (size.Interactions / DataSize.Accounts) + (a < size.Interactions % DataSize.Accounts ? 1 : 0), c, channel.Writer, ct), ct)).ToArray();
         _ = Task.WhenAll(producers).ContinueWith(t => channel.Writer.Complete(t.Exception), ct, TaskContinuationOptions.None, TaskScheduler.Default);
         await foreach (var batch in channel.Reader.ReadAllAsync(ct))
         {
@@ -75,7 +75,7 @@ internal static class SimulatedRows
         counts.Evaluations = perAccount.Sum(c => c.Evaluations);
     }
 
-    private static async Task Produce(SimulationOptions options, long interactions, LoadCounts counts, ChannelWriter<IReadOnlyList<ProjectionRow>> writer, CancellationToken ct)
+    private static async Task Produce(SimulationOptions options, bool objectJson, long interactions, LoadCounts counts, ChannelWriter<IReadOnlyList<ProjectionRow>> writer, CancellationToken ct)
     {
         // 64-bit hashes of the interaction ids: versions of a known interaction do not count again.
         var seen = new HashSet<ulong>();
@@ -106,7 +106,7 @@ internal static class SimulatedRows
                 counts.Evaluations++;
             }
 
-            var row = StoredRows.Projected(delivery.Event, delivery.Sequence, Projection.ObjectJson(delivery.Body))
+            var row = StoredRows.Projected(delivery.Event, delivery.Sequence, objectJson ? Projection.ObjectJson(delivery.Body) : null)
                 ?? throw new InvalidOperationException("A simulated event without projection.");
             batch.Add(row);
             if (batch.Count == BatchSize)

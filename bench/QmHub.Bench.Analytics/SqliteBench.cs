@@ -28,14 +28,14 @@ internal static class SqliteBench
         await connection.OpenAsync(ct);
         // A bulk load may lose everything if the machine dies (it is re-run); readers later see an ordinary WAL database.
         await ExecuteAsync(connection, null, "PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576; PRAGMA temp_store=MEMORY;", ct);
-        await using var interaction = Prepared(connection, StoreSql.UpsertInteraction);
-        await using var evaluation = Prepared(connection, StoreSql.UpsertEvaluation);
+        await using var interaction = Prepared(connection, StoreSql.UpsertInteractionSql(objectJson: false));
+        await using var evaluation = Prepared(connection, StoreSql.UpsertEvaluationSql(objectJson: false));
         var progress = new Progress("SQLite load", counts);
         var tx = connection.BeginTransaction();
         var inTransaction = 0;
         try
         {
-            await foreach (var batch in SimulatedRows.BatchesAsync(size, start, counts, ct))
+            await foreach (var batch in SimulatedRows.BatchesAsync(size, start, counts, objectJson: false, ct))
             {
                 foreach (var row in batch)
                 {

@@ -16,6 +16,9 @@ public abstract class DbQmStore : IQmStore
     /// <inheritdoc />
     public abstract string Description { get; }
 
+    /// <summary>How this engine reads its projected records: with <c>object_json</c> kept in the projection, by default.</summary>
+    private protected virtual RecordSql Records => StoreSql.StoredObjects;
+
     /// <inheritdoc />
     public abstract Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken);
 
@@ -24,15 +27,18 @@ public abstract class DbQmStore : IQmStore
 
     /// <inheritdoc />
     public Task<IReadOnlyList<ProjectedRecord>> GetInteractionsAsync(string interactionId, string? accountId, CancellationToken cancellationToken) =>
-        QueryAsync(StoreSql.SelectInteractions, [Column.Of("id", interactionId), Column.Of("account_id", accountId)], StoreReaders.RecordsAsync, cancellationToken);
+        QueryAsync(Records.Interactions, [Column.Of("id", interactionId), Column.Of("account_id", accountId)], ReadRecordsAsync, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<ProjectedRecord>> GetEvaluationsAsync(string evaluationId, string? accountId, CancellationToken cancellationToken) =>
-        QueryAsync(StoreSql.SelectEvaluations, [Column.Of("id", evaluationId), Column.Of("account_id", accountId)], StoreReaders.RecordsAsync, cancellationToken);
+        QueryAsync(Records.Evaluations, [Column.Of("id", evaluationId), Column.Of("account_id", accountId)], ReadRecordsAsync, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<ProjectedRecord>> GetEvaluationsOfInteractionAsync(string accountId, string interactionId, CancellationToken cancellationToken) =>
-        QueryAsync(StoreSql.SelectEvaluationsOfInteraction, [Column.Of("id", interactionId), Column.Of("account_id", accountId)], StoreReaders.RecordsAsync, cancellationToken);
+        QueryAsync(Records.EvaluationsOfInteraction, [Column.Of("id", interactionId), Column.Of("account_id", accountId)], ReadRecordsAsync, cancellationToken);
+
+    private Task<IReadOnlyList<ProjectedRecord>> ReadRecordsAsync(DbDataReader reader, CancellationToken ct) =>
+        StoreReaders.RecordsAsync(reader, Records.ObjectFromBody, ct);
 
     /// <inheritdoc />
     public Task<EventPage> ListEventsAsync(EventStatus? status, string? cursor, int limit, CancellationToken cancellationToken)

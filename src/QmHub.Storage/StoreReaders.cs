@@ -6,13 +6,17 @@ namespace QmHub.Storage;
 /// <summary>Reads the rows of the shared <see cref="StoreSql"/> queries, whichever engine ran them.</summary>
 internal static class StoreReaders
 {
-    /// <summary>Reads the rows of <see cref="StoreSql.SelectInteractions"/> and the other record queries.</summary>
-    public static async Task<IReadOnlyList<ProjectedRecord>> RecordsAsync(DbDataReader reader, CancellationToken ct)
+    /// <summary>
+    /// Reads the rows of a <see cref="RecordSql"/> query: the fifth column is <c>object_json</c>, or, when
+    /// <paramref name="objectFromBody"/>, the version's event body, whose <c>payload.object</c> is cut out as received.
+    /// </summary>
+    public static async Task<IReadOnlyList<ProjectedRecord>> RecordsAsync(DbDataReader reader, bool objectFromBody, CancellationToken ct)
     {
         var records = new List<ProjectedRecord>();
         while (await reader.ReadAsync(ct))
         {
-            records.Add(new ProjectedRecord(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4)));
+            var objectJson = objectFromBody ? Projection.ObjectJson(reader.GetFieldValue<byte[]>(4)) : reader.GetString(4);
+            records.Add(new ProjectedRecord(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), objectJson));
         }
 
         return records;

@@ -8,13 +8,15 @@ internal static class StoreSql
 {
     // The newest (event_ts, event id) wins: an older version arriving late changes nothing, and the
     // outcome does not depend on the order in which versions are applied (live ingest = reproject).
-    public const string UpsertInteraction = """
+    // objectJson: whether the engine keeps payload.object in the projection (PostgreSQL) or reads it from the
+    // version's event log row when asked (SQLite, where a second copy cost a sixth of the pages each commit wrote).
+    public static string UpsertInteractionSql(bool objectJson) => $"""
         INSERT INTO interactions (account_id, interaction_id, last_event_ts, event_id, start_time, start_ms, duration, queue_id, queue_name,
             engagement_id, direction, disposition, silence_event_count, crosstalk_event_count, hold_event_count, primary_language,
-            agent_name, channel_type, evaluation_score, sentiment_score, engagement_score, object_json)
+            agent_name, channel_type, evaluation_score, sentiment_score, engagement_score{If(objectJson, ", object_json")})
         VALUES (@account_id, @interaction_id, @last_event_ts, @event_id, @start_time, @start_ms, @duration, @queue_id, @queue_name,
             @engagement_id, @direction, @disposition, @silence_event_count, @crosstalk_event_count, @hold_event_count, @primary_language,
-            @agent_name, @channel_type, @evaluation_score, @sentiment_score, @engagement_score, @object_json)
+            @agent_name, @channel_type, @evaluation_score, @sentiment_score, @engagement_score{If(objectJson, ", @object_json")})
         ON CONFLICT (account_id, interaction_id) DO UPDATE SET
             last_event_ts = excluded.last_event_ts, event_id = excluded.event_id, start_time = excluded.start_time,
             start_ms = excluded.start_ms, duration = excluded.duration, queue_id = excluded.queue_id, queue_name = excluded.queue_name,
@@ -22,40 +24,62 @@ internal static class StoreSql
             silence_event_count = excluded.silence_event_count, crosstalk_event_count = excluded.crosstalk_event_count,
             hold_event_count = excluded.hold_event_count, primary_language = excluded.primary_language, agent_name = excluded.agent_name,
             channel_type = excluded.channel_type, evaluation_score = excluded.evaluation_score, sentiment_score = excluded.sentiment_score,
-            engagement_score = excluded.engagement_score, object_json = excluded.object_json
+            engagement_score = excluded.engagement_score{If(objectJson, ", object_json = excluded.object_json")}
         WHERE excluded.last_event_ts > interactions.last_event_ts
            OR (excluded.last_event_ts = interactions.last_event_ts AND excluded.event_id > interactions.event_id)
         """;
 
-    public const string UpsertEvaluation = """
+    public static string UpsertEvaluationSql(bool objectJson) => $"""
         INSERT INTO evaluations (account_id, evaluation_id, last_event_ts, event_id, interaction_id, agent_user_id, agent_display_name,
-            evaluator_user_id, scorecard_name, scoring_format, total_possible_score, evaluation_score, evaluation_score_ratio, evaluation_type, object_json)
+            evaluator_user_id, scorecard_name, scoring_format, total_possible_score, evaluation_score, evaluation_score_ratio, evaluation_type{If(objectJson, ", object_json")})
         VALUES (@account_id, @evaluation_id, @last_event_ts, @event_id, @interaction_id, @agent_user_id, @agent_display_name,
-            @evaluator_user_id, @scorecard_name, @scoring_format, @total_possible_score, @evaluation_score, @evaluation_score_ratio, @evaluation_type, @object_json)
+            @evaluator_user_id, @scorecard_name, @scoring_format, @total_possible_score, @evaluation_score, @evaluation_score_ratio, @evaluation_type{If(objectJson, ", @object_json")})
         ON CONFLICT (account_id, evaluation_id) DO UPDATE SET
             last_event_ts = excluded.last_event_ts, event_id = excluded.event_id, interaction_id = excluded.interaction_id,
             agent_user_id = excluded.agent_user_id, agent_display_name = excluded.agent_display_name,
             evaluator_user_id = excluded.evaluator_user_id, scorecard_name = excluded.scorecard_name, scoring_format = excluded.scoring_format,
             total_possible_score = excluded.total_possible_score, evaluation_score = excluded.evaluation_score,
-            evaluation_score_ratio = excluded.evaluation_score_ratio, evaluation_type = excluded.evaluation_type, object_json = excluded.object_json
+            evaluation_score_ratio = excluded.evaluation_score_ratio, evaluation_type = excluded.evaluation_type{If(objectJson, ", object_json = excluded.object_json")}
         WHERE excluded.last_event_ts > evaluations.last_event_ts
            OR (excluded.last_event_ts = evaluations.last_event_ts AND excluded.event_id > evaluations.event_id)
         """;
 
-    public const string SelectInteractions = """
-        SELECT account_id, interaction_id, last_event_ts, event_id, object_json FROM interactions
-        WHERE interaction_id = @id AND (@account_id IS NULL OR account_id = @account_id) ORDER BY account_id
-        """;
+    private static string If(bool condition, string text) => condition ? text : "";
 
-    public const string SelectEvaluations = """
-        SELECT account_id, evaluation_id, last_event_ts, event_id, object_json FROM evaluations
-        WHERE evaluation_id = @id AND (@account_id IS NULL OR account_id = @account_id) ORDER BY account_id
-        """;
+    /// <summary>The record queries of an engine that keeps <c>payload.object</c> in its projections.</summary>
+    public static readonly RecordSql StoredObjects = new(
+        Interactions: """
+            SELECT account_id, interaction_id, last_event_ts, event_id, object_json FROM interactions
+            WHERE interaction_id = @id AND (@account_id IS NULL OR account_id = @account_id) ORDER BY account_id
+            """,
+        Evaluations: """
+            SELECT account_id, evaluation_id, last_event_ts, event_id, object_json FROM evaluations
+            WHERE evaluation_id = @id AND (@account_id IS NULL OR account_id = @account_id) ORDER BY account_id
+            """,
+        EvaluationsOfInteraction: """
+            SELECT account_id, evaluation_id, last_event_ts, event_id, object_json FROM evaluations
+            WHERE account_id = @account_id AND interaction_id = @id ORDER BY last_event_ts, evaluation_id
+            """,
+        ObjectFromBody: false);
 
-    public const string SelectEvaluationsOfInteraction = """
-        SELECT account_id, evaluation_id, last_event_ts, event_id, object_json FROM evaluations
-        WHERE account_id = @account_id AND interaction_id = @id ORDER BY last_event_ts, evaluation_id
-        """;
+    /// <summary>
+    /// The record queries of an engine that reads <c>payload.object</c> from the body of the version's event log row
+    /// (the projection's event_id): the same bytes the parser kept when the version was projected.
+    /// </summary>
+    public static readonly RecordSql ObjectsFromEventLog = new(
+        Interactions: """
+            SELECT p.account_id, p.interaction_id, p.last_event_ts, p.event_id, e.body FROM interactions p JOIN events e ON e.id = p.event_id
+            WHERE p.interaction_id = @id AND (@account_id IS NULL OR p.account_id = @account_id) ORDER BY p.account_id
+            """,
+        Evaluations: """
+            SELECT p.account_id, p.evaluation_id, p.last_event_ts, p.event_id, e.body FROM evaluations p JOIN events e ON e.id = p.event_id
+            WHERE p.evaluation_id = @id AND (@account_id IS NULL OR p.account_id = @account_id) ORDER BY p.account_id
+            """,
+        EvaluationsOfInteraction: """
+            SELECT p.account_id, p.evaluation_id, p.last_event_ts, p.event_id, e.body FROM evaluations p JOIN events e ON e.id = p.event_id
+            WHERE p.account_id = @account_id AND p.interaction_id = @id ORDER BY p.last_event_ts, p.evaluation_id
+            """,
+        ObjectFromBody: true);
 
     private const string EventColumns = """
         SELECT id, received_at, tracking_id, secret_name, event_name, kind, routing_note, account_id, event_ts, status, findings,
@@ -118,3 +142,6 @@ internal static class StoreSql
 
     public const string RecordMigration = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @applied_at)";
 }
+
+/// <summary>The three record queries of an engine; their fifth column is <c>object_json</c>, or the event body when <paramref name="ObjectFromBody"/>.</summary>
+internal sealed record RecordSql(string Interactions, string Evaluations, string EvaluationsOfInteraction, bool ObjectFromBody);

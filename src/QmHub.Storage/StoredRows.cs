@@ -66,13 +66,20 @@ internal static class StoredRows
         ];
     }
 
-    /// <summary>The projection row an accepted event gives, or <see langword="null"/> for an event that projects nothing.</summary>
-    public static ProjectionRow? Projected(ZoomEvent? zoomEvent, long eventId, string objectJson) => zoomEvent switch
+    /// <summary>
+    /// The projection row an accepted event gives, or <see langword="null"/> for an event that projects nothing.
+    /// <paramref name="objectJson"/> is the <c>object_json</c> column, left out when null (an engine that reads the object
+    /// from the event log).
+    /// </summary>
+    public static ProjectionRow? Projected(ZoomEvent? zoomEvent, long eventId, string? objectJson) => zoomEvent switch
     {
         InteractionAnalysisCompletedEvent e => Interaction(e, eventId, objectJson),
         EvaluationCompletedEvent e => Evaluation(e, eventId, objectJson),
         _ => null,
     };
+
+    // The object_json column last, when the engine keeps one; without it, the array as built (no copy).
+    private static Column[] WithObject(Column[] columns, string? objectJson) => objectJson is null ? columns : [.. columns, Column.Of("object_json", objectJson)];
 
     /// <summary>Parses a logged body again and tells whether its stored validation is out of date.</summary>
     public static Revalidation Revalidate(LoggedEvent row)
@@ -94,10 +101,10 @@ internal static class StoredRows
         ]);
     }
 
-    private static ProjectionRow Interaction(InteractionAnalysisCompletedEvent e, long eventId, string objectJson)
+    private static ProjectionRow Interaction(InteractionAnalysisCompletedEvent e, long eventId, string? objectJson)
     {
         var o = e.Payload.Object;
-        return new ProjectionRow(ProjectionTable.Interactions, e.Payload.AccountId, o.InteractionInfo.InteractionId,
+        return new ProjectionRow(ProjectionTable.Interactions, e.Payload.AccountId, o.InteractionInfo.InteractionId, WithObject(
         [
             Column.Of("account_id", e.Payload.AccountId),
             Column.Of("interaction_id", o.InteractionInfo.InteractionId),
@@ -120,14 +127,13 @@ internal static class StoredRows
             Column.Of("evaluation_score", o.Summary?.EvaluationScore),
             Column.Of("sentiment_score", o.Summary?.SentimentScore),
             Column.Of("engagement_score", o.Summary?.EngagementScore),
-            Column.Of("object_json", objectJson),
-        ]);
+        ], objectJson));
     }
 
-    private static ProjectionRow Evaluation(EvaluationCompletedEvent e, long eventId, string objectJson)
+    private static ProjectionRow Evaluation(EvaluationCompletedEvent e, long eventId, string? objectJson)
     {
         var v = e.Payload.Object;
-        return new ProjectionRow(ProjectionTable.Evaluations, e.Payload.AccountId, v.EvaluationId,
+        return new ProjectionRow(ProjectionTable.Evaluations, e.Payload.AccountId, v.EvaluationId, WithObject(
         [
             Column.Of("account_id", e.Payload.AccountId),
             Column.Of("evaluation_id", v.EvaluationId),
@@ -143,7 +149,6 @@ internal static class StoredRows
             Column.Of("evaluation_score", v.EvaluationScore),
             Column.Of("evaluation_score_ratio", v.EvaluationScoreRatio),
             Column.Of("evaluation_type", v.EvaluationType?.Value),
-            Column.Of("object_json", objectJson),
-        ]);
+        ], objectJson));
     }
 }

@@ -109,8 +109,9 @@ public sealed class SqliteQmStoreTests : StoreContractTests, IDisposable
         }
 
         await using var store = new SqliteQmStore(path);
-        // The analytics migrations (3-5) come with it; the dedup migration is 6, dropping two unused indexes 7.
-        Assert.Equal([3, 4, 5, 6, 7], await store.MigrateAsync(CancellationToken.None));
+        // The analytics migrations (3-5) come with it; the dedup migration is 6, dropping two unused indexes 7, and 8
+        // drops the projections' copies of payload.object.
+        Assert.Equal([3, 4, 5, 6, 7, 8], await store.MigrateAsync(CancellationToken.None));
         var again = await store.AppendAsync(bodies.Select(b => IncomingEvent.FromBody(b, DateTimeOffset.UnixEpoch)).ToList(), CancellationToken.None);
         var fresh = await store.AppendAsync([IncomingEvent.FromBody(TestEvents.Bytes(TestEvents.Interaction("i-new")), DateTimeOffset.UnixEpoch)], CancellationToken.None);
 
@@ -120,6 +121,59 @@ public sealed class SqliteQmStoreTests : StoreContractTests, IDisposable
         // Ids keep counting up from the rebuilt table's (a conflicting insert also takes an AUTOINCREMENT id, as before).
         Assert.InRange(fresh[0].EventId, 42, 44);
         Assert.Equal(bodies[1], await store.GetEventBodyAsync(41, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task After_migration_8_the_object_comes_from_the_event_log_byte_for_byte_and_no_projection_keeps_a_copy()
+    {
+        var path = _dir.File("before-0008.db");
+        // Spacing and member order of its own: what comes back must be these bytes, not a re-serialisation.
+        var body = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(TestEvents.Bytes(TestEvents.Interaction("i-kept")))
+            .Replace("\"object\":{", "\"object\":{ \"zz_unknown\" : [3, 1,  2],", StringComparison.Ordinal));
+        var parsed = IncomingEvent.FromBody(body, DateTimeOffset.UnixEpoch).Parsed;
+        Assert.False(parsed.HasErrors);
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            // The schema as migration 7 left it: an interaction projected with its own copy of the object.
+            await connection.OpenAsync();
+            await ExecuteAsync(connection, StoreSql.CreateMigrationsTable);
+            foreach (var (version, name) in new[]
+            {
+                (1, "initial"), (2, "analytics"), (3, "daily_rollups"), (4, "analytics_periods"), (5, "calibration_rollups"),
+                (6, "events_dedup_in_time_order"), (7, "drop_unused_interaction_indexes"),
+            })
+            {
+                await ExecuteAsync(connection, MigrationSql(version, name));
+                await ExecuteAsync(connection, $"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({version}, '{name}', 0)");
+            }
+
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO events (id, dedup_ts, dedup_key, received_at, kind, account_id, event_ts, status, findings, body)
+                VALUES (70, $ts, $key, 0, 'interaction_analysis_completed', $account, $ts, 'accepted', '[]', $body);
+                INSERT INTO interactions (account_id, interaction_id, last_event_ts, event_id, object_json)
+                VALUES ($account, 'i-kept', $ts, 70, '{"the":"copy"}');
+                """;
+            insert.Parameters.AddWithValue("$ts", parsed.EventTs!);
+            insert.Parameters.AddWithValue("$key", IncomingEvent.ComputeDedupKey(body));
+            insert.Parameters.AddWithValue("$account", parsed.AccountId);
+            insert.Parameters.AddWithValue("$body", body);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await using (var store = new SqliteQmStore(path))
+        {
+            Assert.Equal([8], await store.MigrateAsync(CancellationToken.None));
+            var record = Assert.Single(await store.GetInteractionsAsync("i-kept", null, CancellationToken.None));
+            Assert.Equal(70, record.EventId);
+            Assert.Equal(System.Text.Encoding.UTF8.GetString(parsed.PayloadObjectJson.Span), record.ObjectJson);
+            Assert.StartsWith("{ \"zz_unknown\" : [3, 1,  2],", record.ObjectJson, StringComparison.Ordinal);
+        }
+
+        await using var check = new SqliteConnection($"Data Source={path};Pooling=false");
+        await check.OpenAsync();
+        Assert.Empty(await StringsAsync(check, "SELECT name FROM pragma_table_info('interactions') WHERE name = 'object_json'"));
+        Assert.Empty(await StringsAsync(check, "SELECT name FROM pragma_table_info('evaluations') WHERE name = 'object_json'"));
     }
 
     /// <summary>The WAL header's checkpoint sequence number: SQLite adds one each time it starts the WAL over.</summary>

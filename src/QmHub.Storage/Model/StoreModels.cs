@@ -57,14 +57,15 @@ public sealed record IncomingEvent
     /// <summary>Accepted when the body has no validation errors.</summary>
     public EventStatus Status => Parsed.HasErrors ? EventStatus.Quarantined : EventStatus.Accepted;
 
-    // Computed on the receiving request's thread (see FromBody), so the single writer only binds values.
+    // The findings are computed on the receiving request's thread (see FromBody), so the single writer only binds
+    // values. The object's JSON is computed when an engine asks for it: SQLite reads it from the event log instead.
     private string? _findingsJson;
     private string? _objectJson;
 
     /// <summary>The findings as stored: a JSON array.</summary>
     public string FindingsJson => _findingsJson ??= Projection.FindingsJson(Parsed.Findings);
 
-    /// <summary>The <c>payload.object</c> member's raw JSON, for an accepted event.</summary>
+    /// <summary>The <c>payload.object</c> member's raw JSON, for an accepted event; computed on first use.</summary>
     public string? ObjectJson => _objectJson ??= Projection.ProjectedObjectJson(Parsed, Body);
 
     /// <summary>The body as an array, without a copy when it already is one.</summary>
@@ -89,7 +90,6 @@ public sealed record IncomingEvent
             Parsed = parsed ?? ZoomEventParser.Parse(body),
         };
         _ = incoming.FindingsJson;
-        _ = incoming.ObjectJson;
         return incoming;
     }
 }

@@ -122,10 +122,10 @@ internal static class PostgresAnalyticsSql
         """;
 
     /// <summary>The interaction upsert, answering the queue it names when this version became the projection.</summary>
-    public const string UpsertInteraction = StoreSql.UpsertInteraction + " RETURNING account_id, queue_name, queue_id, coalesce(start_ms, last_event_ts)";
+    public static readonly string UpsertInteraction = StoreSql.UpsertInteractionSql(objectJson: true) + " RETURNING account_id, queue_name, queue_id, coalesce(start_ms, last_event_ts)";
 
     /// <summary>The evaluation upsert, answering the agent it names when this version became the projection.</summary>
-    public const string UpsertEvaluation = StoreSql.UpsertEvaluation + " RETURNING account_id, agent_display_name, agent_user_id, NULL::bigint";
+    public static readonly string UpsertEvaluation = StoreSql.UpsertEvaluationSql(objectJson: true) + " RETURNING account_id, agent_display_name, agent_user_id, NULL::bigint";
 
     /// <summary>
     /// Adds the deltas to the rollup, rows in key order (the order every writer locks them in). Additive: replicas

@@ -58,6 +58,9 @@ public sealed class SqliteQmStore : DbQmStore
     /// <inheritdoc />
     public override string Description => $"SQLite {FilePath}";
 
+    /// <summary>The projections keep no copy of <c>payload.object</c> (migration 0008): it is read from the event log.</summary>
+    private protected override RecordSql Records => StoreSql.ObjectsFromEventLog;
+
     /// <inheritdoc />
     public override async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
     {
@@ -536,9 +539,9 @@ public sealed class SqliteQmStore : DbQmStore
         {
             if (_insert.Insert(e) is { } id)
             {
-                if (e.Status == EventStatus.Accepted && e.ObjectJson is { } objectJson)
+                if (e.Status == EventStatus.Accepted)
                 {
-                    Project(e.Parsed.Event, objectJson, id);
+                    Project(e.Parsed.Event, id);
                 }
 
                 return new AppendResult(id, e.Status, Duplicate: false, e.Parsed.Findings);
@@ -562,22 +565,20 @@ public sealed class SqliteQmStore : DbQmStore
 
             if (revalidation.Status == EventStatus.Accepted)
             {
-                if (Projection.ProjectedObjectJson(revalidation.Parsed, row.Body) is { } objectJson)
-                {
-                    Project(revalidation.Parsed.Event, objectJson, row.Id);
-                }
+                Project(revalidation.Parsed.Event, row.Id);
             }
 
             return revalidation.Status;
         }
 
-        private void Project(ZoomEvent? zoomEvent, string objectJson, long eventId)
+        private void Project(ZoomEvent? zoomEvent, long eventId)
         {
-            if (StoredRows.Projected(zoomEvent, eventId, objectJson) is { } row)
+            // No object_json: the object is read from this event's body when asked for (StoreSql.ObjectsFromEventLog).
+            if (StoredRows.Projected(zoomEvent, eventId, objectJson: null) is { } row)
             {
                 var upsert = row.Table == ProjectionTable.Interactions
-                    ? _interaction ??= Upsert(StoreSql.UpsertInteraction, row.Columns)
-                    : _evaluation ??= Upsert(StoreSql.UpsertEvaluation, row.Columns);
+                    ? _interaction ??= Upsert(StoreSql.UpsertInteractionSql(objectJson: false), row.Columns)
+                    : _evaluation ??= Upsert(StoreSql.UpsertEvaluationSql(objectJson: false), row.Columns);
                 for (var i = 0; i < row.Columns.Count; i++)
                 {
                     // The columns come in one order per table (StoredRows), the order the statement was prepared with.
