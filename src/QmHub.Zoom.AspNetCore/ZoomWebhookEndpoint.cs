@@ -91,8 +91,10 @@ internal sealed partial class ZoomWebhookEndpoint(
             $"{size}; the limit is {_options.MaxBodyBytes} bytes (setting MaxBodyBytes).");
     }
 
+    // Zoom always sends exactly "application/json"; anything else goes through the full media type parser.
     private static bool IsJson(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        string.Equals(contentType, "application/json", StringComparison.OrdinalIgnoreCase)
+        || MediaTypeHeaderValue.TryParse(contentType, out var media)
         && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 

@@ -10,6 +10,8 @@ public sealed class IngestMetrics
     {
         Registry = registry;
         var factory = Metrics.WithCustomRegistry(registry);
+        // No exemplars: QmHub records no traces for them to point at, and looking for one cost every delivery a trace-context lookup.
+        factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
         Deliveries = factory.CreateCounter("qmhub_deliveries_total", "Webhook deliveries by outcome.", "outcome");
         AckLatency = factory.CreateHistogram("qmhub_ack_latency_seconds", "Time from request start to the webhook answer.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14), LabelNames = ["outcome"] });
