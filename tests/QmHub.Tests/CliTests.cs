@@ -95,8 +95,13 @@ public sealed class CliTests
 
         var migrated = await QmHubProcess.RunAsync(null, "migrate", "--db", db);
         var reprojected = await QmHubProcess.RunAsync(null, "reproject", "--db", db);
+        var fresh = await QmHubProcess.RunAsync(null, "migrate", "--db", dir.File("fresh.db"));
 
         Assert.True(migrated.ExitCode == 0, migrated.Describe());
+        // The server had migrated the file already; a new file gets every migration, and says which.
+        Assert.Contains("was already up to date", migrated.Stdout, StringComparison.Ordinal);
+        Assert.True(fresh.ExitCode == 0, fresh.Describe());
+        Assert.Contains("Applied migration(s) 1, 2, 3, 4, 5, 6, 7, 8 to SQLite", string.Concat(fresh.Stdout.Split('\n').Select(l => l.TrimEnd('\r'))), StringComparison.Ordinal);
         Assert.True(reprojected.ExitCode == 0, reprojected.Describe());
         Assert.Contains("Reprojected 3 events (2 accepted, 1 quarantined): 1 interactions, 1 evaluations", reprojected.Stdout, StringComparison.Ordinal);
     }
