@@ -17,7 +17,10 @@ internal sealed record Migration(int Version, string Name, string Sql)
             .ToArray();
     }
 
-    /// <summary>The migrations under <paramref name="resourcePrefix"/> that the versions read from <paramref name="applied"/> do not list, in version order.</summary>
+    /// <summary>
+    /// The migrations under <paramref name="resourcePrefix"/> that the versions read from <paramref name="applied"/> do not list, in
+    /// version order. Throws <see cref="SchemaTooNewException"/> when the database lists a version this build does not have.
+    /// </summary>
     public static async Task<IReadOnlyList<Migration>> PendingAsync(DbDataReader applied, string resourcePrefix, CancellationToken ct)
     {
         var done = new HashSet<int>();
@@ -26,7 +29,14 @@ internal sealed record Migration(int Version, string Name, string Sql)
             done.Add(applied.GetInt32(0));
         }
 
-        return Load(resourcePrefix).Where(m => !done.Contains(m.Version)).ToList();
+        var known = Load(resourcePrefix);
+        var unknown = done.Where(v => known.All(m => m.Version != v)).Order().ToList();
+        if (unknown.Count > 0)
+        {
+            throw new SchemaTooNewException(unknown, known.Count == 0 ? 0 : known[^1].Version);
+        }
+
+        return known.Where(m => !done.Contains(m.Version)).ToList();
     }
 
     private static Migration FromResource(Assembly assembly, string resource, string fileName)
@@ -38,4 +48,23 @@ internal sealed record Migration(int Version, string Name, string Sql)
         using var reader = new StreamReader(stream);
         return new Migration(version, fileName[(separator + 1)..], reader.ReadToEnd());
     }
+}
+
+/// <summary>
+/// The database was migrated by a newer QmHub: an older build would write rows the newer schema does not expect (a
+/// column it dropped, say), so it refuses to use the database at all.
+/// </summary>
+public sealed class SchemaTooNewException : InvalidOperationException
+{
+    /// <summary>Creates the exception for the versions this build does not know.</summary>
+    public SchemaTooNewException(IReadOnlyList<int> unknownVersions, int newestKnown)
+        : base($"The database has schema migration(s) {string.Join(", ", unknownVersions ?? [])} that this build of QmHub does not have "
+            + $"(it knows up to {newestKnown}): a newer QmHub has migrated it. Run that version or a newer one; this one would write rows "
+            + "the newer schema does not expect.")
+    {
+        UnknownVersions = unknownVersions ?? [];
+    }
+
+    /// <summary>The applied versions this build does not know.</summary>
+    public IReadOnlyList<int> UnknownVersions { get; }
 }

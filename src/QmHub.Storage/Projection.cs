@@ -16,7 +16,10 @@ internal static class Projection
             ? parsed.PayloadObjectJson.IsEmpty ? ObjectJson(body) : System.Text.Encoding.UTF8.GetString(parsed.PayloadObjectJson.Span)
             : null;
 
-    /// <summary>Parses <paramref name="body"/> for its <c>payload.object</c>: for a parse result built without the parser.</summary>
+    /// <summary>
+    /// Parses <paramref name="body"/> for its <c>payload.object</c>, exactly as received: for a parse result built without the
+    /// parser, and for SQLite's record reads, which cut the object out of the event body (no projection keeps a copy there).
+    /// </summary>
     public static string ObjectJson(ReadOnlyMemory<byte> body)
     {
         using var document = JsonDocument.Parse(body);

@@ -15,7 +15,9 @@ internal static class StoreReaders
         var records = new List<ProjectedRecord>();
         while (await reader.ReadAsync(ct))
         {
-            var objectJson = objectFromBody ? Projection.ObjectJson(reader.GetFieldValue<byte[]>(4)) : reader.GetString(4);
+            var objectJson = !objectFromBody ? reader.GetString(4)
+                : !reader.IsDBNull(4) ? Projection.ObjectJson(reader.GetFieldValue<byte[]>(4))
+                : throw new InvalidDataException($"The projected record {reader.GetString(1)} (account {reader.GetString(0)}) names event {reader.GetInt64(3)}, which is not in the event log; `qmhub reproject` rebuilds the projections from the log.");
             records.Add(new ProjectedRecord(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), objectJson));
         }
 

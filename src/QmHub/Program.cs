@@ -30,6 +30,11 @@ catch (Microsoft.Extensions.Options.OptionsValidationException ex)
     await Console.Error.WriteLineAsync("Invalid settings:" + Environment.NewLine + string.Join(Environment.NewLine, ex.Failures.Select(f => "  - " + f)));
     return 2;
 }
+catch (QmHub.Storage.SchemaTooNewException ex)
+{
+    await Console.Error.WriteLineAsync($"qmhub: {ex.Message}");
+    return 2;
+}
 catch (Exception ex) when (ex is ArgumentException or FormatException or IOException or HttpRequestException or UnauthorizedAccessException)
 {
     // Errors a person can fix (a bad value, a missing file, an unreachable URL): the message, not a stack trace.

@@ -176,6 +176,28 @@ public sealed class SqliteQmStoreTests : StoreContractTests, IDisposable
         Assert.Empty(await StringsAsync(check, "SELECT name FROM pragma_table_info('evaluations') WHERE name = 'object_json'"));
     }
 
+    [Fact]
+    public async Task A_projected_record_whose_event_is_missing_is_an_error_that_names_the_event_not_a_silent_gap()
+    {
+        var path = _dir.File("missing-event.db");
+        long eventId;
+        await using (var store = new SqliteQmStore(path))
+        {
+            await store.MigrateAsync(CancellationToken.None);
+            eventId = (await store.AppendAsync([IncomingEvent.FromBody(TestEvents.Bytes(TestEvents.Interaction("i-orphan")), DateTimeOffset.UnixEpoch)], CancellationToken.None))[0].EventId;
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await ExecuteAsync(connection, $"DELETE FROM events WHERE id = {eventId}");
+        }
+
+        await using var reopened = new SqliteQmStore(path);
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => reopened.GetInteractionsAsync("i-orphan", null, CancellationToken.None));
+        Assert.Contains($"names event {eventId}, which is not in the event log", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>The WAL header's checkpoint sequence number: SQLite adds one each time it starts the WAL over.</summary>
     private static uint WalRestarts(string databasePath)
     {
