@@ -43,12 +43,15 @@ var concurrency = IntArg(args, "--concurrency", 64);
 // measured 25,000-38,000/s; with 150,000 it gives 47,000-51,000/s (2 cores, 2026-11-25).
 var warmup = IntArg(args, "--warmup", 150_000);
 // Which targets to measure (comma-separated): ceiling, sqlite, pg1, pg2, spooled. Default: all of them.
+// How many agent names the deliveries spread over. One (the default, as in every earlier run) is the easy case for the
+// agent index, whose new entries then all land at one end; a contact center's spread puts each at its agent's own end.
+var agents = IntArg(args, "--agents", 1);
 var targets = (StringArg(args, "--targets") ?? "ceiling,sqlite,pg1,pg2,spooled").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
 const string secret = "bench-secret";
 const string metricsKey = "bench-metrics-key-0123456789";
 
-var bodies = Enumerable.Range(0, requests + warmup).Select(i => TestEvents.Bytes(Typical(i))).ToArray();
-Console.WriteLine($"# {requests} signed deliveries of {bodies[0].Length} bytes, {concurrency} concurrent, {warmup} warm-up, {Environment.ProcessorCount} cores");
+var bodies = Enumerable.Range(0, requests + warmup).Select(i => TestEvents.Bytes(Typical(i, agents))).ToArray();
+Console.WriteLine($"# {requests} signed deliveries of {bodies[0].Length} bytes, {concurrency} concurrent, {warmup} warm-up, {agents} agent name(s), {Environment.ProcessorCount} cores");
 
 using var work = new TempDirectory();
 var postgres = new PostgresCluster();
@@ -222,11 +225,12 @@ async Task<int> RunAsync(HttpClient[] clients, ReadOnlyMemory<byte[]> work, doub
     return failures;
 }
 
-static InteractionAnalysisCompletedEvent Typical(int i)
+static InteractionAnalysisCompletedEvent Typical(int i, int agents)
 {
     // About 1.5 KB, like a real delivery: every documented member, realistic lengths, a few linked interactions.
     var e = TestEvents.Interaction($"itx-{i:D8}-7f3c2a9e-4b1d-4e8a-9c6f-2d5b8a1e3f7c", eventTs: 1_764_000_000_000 + i,
-        queueName: "Billing & Payments — Tier 2 (North America)", agentName: "Alexandra Montgomery-Fitzgerald", duration: 180 + (i % 900));
+        queueName: "Billing & Payments — Tier 2 (North America)",
+        agentName: agents <= 1 ? "Alexandra Montgomery-Fitzgerald" : $"Alexandra Montgomery-Fitzgerald {i % agents:D3}", duration: 180 + (i % 900));
     var info = e.Payload.Object.InteractionInfo with
     {
         AssociatedIds = Enumerable.Range(1, 15).Select(k => $"itx-{i:D8}-assoc-{k:D2}-7f3c2a9e-4b1d-4e8a").ToArray(),
