@@ -20,7 +20,10 @@ public abstract class DbQmStore : IQmStore
     private protected virtual RecordSql Records => StoreSql.StoredObjects;
 
     /// <inheritdoc />
-    public abstract Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken);
+    public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken) => MigrateAsync(null, cancellationToken);
+
+    /// <inheritdoc />
+    public abstract Task<IReadOnlyList<int>> MigrateAsync(Action<IReadOnlyList<int>>? applying, CancellationToken cancellationToken);
 
     /// <inheritdoc />
     public abstract Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<IncomingEvent> batch, CancellationToken cancellationToken);

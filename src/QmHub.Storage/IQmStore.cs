@@ -15,6 +15,13 @@ public interface IQmStore : IAsyncDisposable
     Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Applies every pending schema migration and returns the versions applied; <paramref name="applying"/> is told
+    /// those versions first, before the first of them runs (one that rewrites a large table takes minutes). It is
+    /// not called when there is nothing to apply.
+    /// </summary>
+    Task<IReadOnlyList<int>> MigrateAsync(Action<IReadOnlyList<int>>? applying, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Appends a batch to the event log and updates the projections, in one durable transaction. The
     /// results are in the order of <paramref name="batch"/>.
     /// </summary>

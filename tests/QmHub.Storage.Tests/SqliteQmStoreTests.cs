@@ -177,6 +177,21 @@ public sealed class SqliteQmStoreTests : StoreContractTests, IDisposable
     }
 
     [Fact]
+    public async Task Migrating_names_the_versions_before_applying_them_and_nothing_when_up_to_date()
+    {
+        var path = _dir.File("told.db");
+        var told = new List<IReadOnlyList<int>>();
+        await using var store = new SqliteQmStore(path);
+
+        var first = await store.MigrateAsync(versions => told.Add(versions), CancellationToken.None);
+        var second = await store.MigrateAsync(versions => told.Add(versions), CancellationToken.None);
+
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], first);
+        Assert.Empty(second);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], Assert.Single(told));
+    }
+
+    [Fact]
     public async Task A_projected_record_whose_event_is_missing_is_an_error_that_names_the_event_not_a_silent_gap()
     {
         var path = _dir.File("missing-event.db");

@@ -102,7 +102,9 @@ public sealed class CliTests
         // The console wraps long lines (at 80 columns when redirected): compare without white space.
         Assert.Contains("wasalreadyuptodate", WithoutSpaces(migrated.Stdout), StringComparison.Ordinal);
         Assert.True(fresh.ExitCode == 0, fresh.Describe());
+        Assert.Contains("Applyingmigration(s)1,2,3,4,5,6,7,8toSQLite", WithoutSpaces(fresh.Stdout), StringComparison.Ordinal);
         Assert.Contains("Appliedmigration(s)1,2,3,4,5,6,7,8toSQLite", WithoutSpaces(fresh.Stdout), StringComparison.Ordinal);
+        Assert.DoesNotContain("Applyingmigration", WithoutSpaces(migrated.Stdout), StringComparison.Ordinal);
         Assert.True(reprojected.ExitCode == 0, reprojected.Describe());
         Assert.Contains("Reprojected 3 events (2 accepted, 1 quarantined): 1 interactions, 1 evaluations", reprojected.Stdout, StringComparison.Ordinal);
     }

@@ -49,7 +49,7 @@ public sealed class PostgresQmStore : DbQmStore
     internal string ConnectionString { get; }
 
     /// <inheritdoc />
-    public override async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<int>> MigrateAsync(Action<IReadOnlyList<int>>? applying, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
@@ -61,6 +61,11 @@ public sealed class PostgresQmStore : DbQmStore
         await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
         {
             pending = await Migration.PendingAsync(reader, "QmHub.Storage.Postgres.Migrations.", cancellationToken);
+        }
+
+        if (pending.Count > 0)
+        {
+            applying?.Invoke([.. pending.Select(m => m.Version)]);
         }
 
         var applied = new List<int>();

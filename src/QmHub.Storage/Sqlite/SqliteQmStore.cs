@@ -62,7 +62,7 @@ public sealed class SqliteQmStore : DbQmStore
     private protected override RecordSql Records => StoreSql.ObjectsFromEventLog;
 
     /// <inheritdoc />
-    public override async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<int>> MigrateAsync(Action<IReadOnlyList<int>>? applying, CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(FilePath);
         if (!string.IsNullOrEmpty(directory))
@@ -86,6 +86,11 @@ public sealed class SqliteQmStore : DbQmStore
             await using (var reader = await cmd.ExecuteReaderAsync(ct))
             {
                 pending = await Migration.PendingAsync(reader, "QmHub.Storage.Sqlite.Migrations.", ct);
+            }
+
+            if (pending.Count > 0)
+            {
+                applying?.Invoke([.. pending.Select(m => m.Version)]);
             }
 
             foreach (var migration in pending)

@@ -150,7 +150,7 @@ public static partial class QmHubServer
         var store = app.Services.GetRequiredService<IQmStore>();
         var options = app.Services.GetRequiredService<IOptions<QmHubOptions>>().Value;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("QmHub");
-        var applied = await store.MigrateAsync(cancellationToken);
+        var applied = await store.MigrateAsync(versions => LogMigrating(logger, versions, store.Description), cancellationToken);
         if (applied.Count > 0)
         {
             var versions = string.Join(", ", applied);
@@ -168,6 +168,9 @@ public static partial class QmHubServer
         var secretNames = string.Join(", ", options.AllSecrets().Select(s => s.Name));
         LogListening(logger, urls, options.WebhookPath, store.Description, secretNames);
     }
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Applying schema migrations {Versions} to {Store} before listening; one that rewrites a large table can take minutes")]
+    private static partial void LogMigrating(ILogger logger, IReadOnlyList<int> versions, string store);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Applied migrations {Versions} to {Store}")]
     private static partial void LogMigrated(ILogger logger, string versions, string store);
