@@ -20,14 +20,10 @@ internal static class StoreCommands
             await using var store = StoreFactory.Open(QmHubConfiguration.BindOptions(configuration, requireSecrets: false).Db);
             // A migration that rewrites a large table takes minutes (docs/benchmarks.md): say what is going on meanwhile.
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var applied = await AnsiConsole.Status().StartAsync($"Checking the schema of {Markup.Escape(store.Description)}...",
-                status => store.MigrateAsync(
-                    versions =>
-                    {
-                        var what = $"Applying migration(s) {string.Join(", ", versions)} to {Markup.Escape(store.Description)} (one that rewrites a large table takes minutes)...";
-                        AnsiConsole.MarkupLine(what);
-                        status.Status(what);
-                    },
+            var applied = await AnsiConsole.Status().StartAsync($"Migrating the schema of {Markup.Escape(store.Description)}...",
+                _ => store.MigrateAsync(
+                    versions => AnsiConsole.MarkupLineInterpolated(System.Globalization.CultureInfo.InvariantCulture,
+                        $"Applying migration(s) {string.Join(", ", versions)} to {store.Description} (one that rewrites a large table takes minutes)..."),
                     ct));
             var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             if (applied.Count == 0)
