@@ -46,8 +46,9 @@ public sealed class AuthTests(DashboardFixture fixture)
         Assert.StartsWith("/signin?return=", new Uri(page.Url).PathAndQuery, StringComparison.Ordinal);
         Assert.Equal("key", await page.EvaluateAsync<string>("document.activeElement.id"));
         await page.Keyboard.TypeAsync(DashboardFixture.AdminKey);
+        Assert.Equal(DashboardFixture.AdminKey.Length, (await page.InputValueAsync("#key")).Length);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/agents\\?from="), Committed);
+        await page.ExpectUrlAsync(new Regex("/agents\\?from="));
         await page.WaitForAppAsync();
 
         var cookie = Assert.Single(await context.CookiesAsync(), c => c.Name == "qmhub_key");
@@ -69,12 +70,12 @@ public sealed class AuthTests(DashboardFixture fixture)
         var name = await page.EvaluateAsync<string>("document.activeElement.closest('#leaderboard tbody') ? document.activeElement.textContent : ''");
         Assert.NotEqual("", name);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/agents/[^?]+\\?"), Committed);
+        await page.ExpectUrlAsync(new Regex("/agents/[^?]+\\?"));
         await page.WaitForAppAsync();
         Assert.Equal(name, await page.Locator("h1").InnerTextAsync());
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/signin$"), Committed);
+        await page.ExpectUrlAsync(new Regex("/signin$"));
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "qmhub_key");
         await page.GotoAsync("/");
         Assert.StartsWith("/signin", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
@@ -94,7 +95,7 @@ public sealed class AuthTests(DashboardFixture fixture)
         await page.GotoAsync("/signin");
         await page.GetByLabel("API key").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/$"), Committed);
+        await page.ExpectUrlAsync(new Regex("/$"));
         await page.WaitForAppAsync();
 
         (await fixture.Api.DeleteAsync(new Uri($"/api/v1/keys/{id}", UriKind.Relative))).EnsureSuccessStatusCode();

@@ -38,7 +38,7 @@ public sealed partial class FlowTests(DashboardFixture fixture)
 
         // Sort by interactions, most first, by the column header.
         await page.Locator("#leaderboard thead a", new() { HasTextString = "Interactions" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("sort=interactions&dir=desc"), Committed);
+        await page.ExpectUrlAsync(new Regex("sort=interactions&dir=desc"));
         await page.WaitForAppAsync();
         var shown = await ColumnAsync(page, "interactions");
         Assert.Equal(shown.OrderByDescending(v => v).ToList(), shown);
@@ -50,7 +50,7 @@ public sealed partial class FlowTests(DashboardFixture fixture)
         var queueId = queue.GetProperty("queue").GetProperty("id").GetString()!;
         await page.GetByLabel("Queue", new() { Exact = true }).SelectOptionAsync(queueId);
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("queue_id=" + Regex.Escape(Uri.EscapeDataString(queueId))), Committed);
+        await page.ExpectUrlAsync(new Regex("queue_id=" + Regex.Escape(Uri.EscapeDataString(queueId))));
         await page.WaitForAppAsync();
         Assert.Contains("sort=interactions", page.Url, StringComparison.Ordinal);
         using var filtered = await fixture.GetJsonAsync($"/api/v1/agents?{fixture.Period}&queue_id={Uri.EscapeDataString(queueId)}&limit=500");
@@ -60,7 +60,7 @@ public sealed partial class FlowTests(DashboardFixture fixture)
         var someone = filtered.RootElement.GetProperty("items")[0].GetProperty("agent").GetProperty("name").GetString()!;
         await page.GetByLabel("Agent name").FillAsync(someone);
         await page.GetByLabel("Agent name").PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("[?&]q="), Committed);
+        await page.ExpectUrlAsync(new Regex("[?&]q="));
         await page.WaitForAppAsync();
         Assert.Equal(someone, System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query)["q"]);
         Assert.Equal([someone], await page.Locator("#leaderboard tbody th").AllInnerTextsAsync());
@@ -77,7 +77,7 @@ public sealed partial class FlowTests(DashboardFixture fixture)
         var today = DateTime.UtcNow.Date;
         var from = today.AddDays(-29).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var to = today.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        await page.WaitForURLAsync(new Regex($"from={from}&to={to}"), Committed);
+        await page.ExpectUrlAsync(new Regex($"from={from}&to={to}"));
         await page.WaitForAppAsync();
         using (var month = await fixture.GetJsonAsync($"/api/v1/summary?tz=UTC&from={from}&to={to}"))
         {
@@ -92,7 +92,7 @@ public sealed partial class FlowTests(DashboardFixture fixture)
         await page.GetByLabel("Through").FillAsync(through);
         await page.GetByLabel("Time zone").SelectOptionAsync("America/New_York");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex($"tz=America%2FNew_York&from={start}&to={end}"), Committed);
+        await page.ExpectUrlAsync(new Regex($"tz=America%2FNew_York&from={start}&to={end}"));
         await page.WaitForAppAsync();
         using var custom = await fixture.GetJsonAsync($"/api/v1/summary?tz=America/New_York&from={start}&to={end}");
         await AssertKpisAsync(page, custom.RootElement.GetProperty("items")[0]);
@@ -101,7 +101,7 @@ public sealed partial class FlowTests(DashboardFixture fixture)
         // Weekly charts: as many points as the API's weekly trend, the values its values.
         await page.GetByLabel("Charts by").SelectOptionAsync("week");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("interval=week"), Committed);
+        await page.ExpectUrlAsync(new Regex("interval=week"));
         await page.WaitForAppAsync();
         using (var weekly = await fixture.GetJsonAsync($"/api/v1/trends?metric=qa_score&interval=week&tz=America/New_York&from={start}&to={end}"))
         {
@@ -128,7 +128,7 @@ public sealed partial class FlowTests(DashboardFixture fixture)
         var link = page.Locator("#leaderboard tbody th a").First;
         var name = await link.InnerTextAsync();
         await link.ClickAsync();
-        await page.WaitForURLAsync(new Regex("/agents/[^?]+\\?"), Committed);
+        await page.ExpectUrlAsync(new Regex("/agents/[^?]+\\?"));
         await page.WaitForAppAsync();
         Assert.Equal(name, await page.Locator("h1").InnerTextAsync());
         var agentId = Uri.UnescapeDataString(new Uri(page.Url).AbsolutePath["/agents/".Length..]);
@@ -141,7 +141,7 @@ public sealed partial class FlowTests(DashboardFixture fixture)
 
         var lowest = page.Locator("section[aria-labelledby='sec-lowest-scored-interactions'] tbody th a").First;
         await lowest.ClickAsync();
-        await page.WaitForURLAsync(new Regex("/interactions/[^?]+\\?"), Committed);
+        await page.ExpectUrlAsync(new Regex("/interactions/[^?]+\\?"));
         await page.WaitForAppAsync();
         var interactionId = Uri.UnescapeDataString(new Uri(page.Url).AbsolutePath["/interactions/".Length..]);
         var account = System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query)["account_id"];
@@ -197,7 +197,7 @@ public sealed partial class FlowTests(DashboardFixture fixture)
         await page.GetByLabel("Language").FillAsync("en-US");
         await page.GetByLabel("Order").SelectOptionAsync("score");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("evaluated=true"), Committed);
+        await page.ExpectUrlAsync(new Regex("evaluated=true"));
         await page.WaitForAppAsync();
         var query = System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query);
         Assert.Equal(("true", "60", "95", "10", "AUDIO", "en-US", "score"),
@@ -211,7 +211,7 @@ public sealed partial class FlowTests(DashboardFixture fixture)
         var cursor = first.RootElement.GetProperty("next_cursor").GetString();
         Assert.NotNull(cursor);
         await page.GetByRole(AriaRole.Link, new() { Name = "Next page →" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("cursor="), Committed);
+        await page.ExpectUrlAsync(new Regex("cursor="));
         await page.WaitForAppAsync();
         using var second = await fixture.GetJsonAsync($"{api}&cursor={Uri.EscapeDataString(cursor)}");
         Assert.Equal(Ids(second), await ShownIdsAsync(page));
@@ -242,7 +242,7 @@ public sealed partial class FlowTests(DashboardFixture fixture)
         var page = await context.NewPageAsync();
         await page.GotoAppAsync("/events");
         await page.GetByRole(AriaRole.Link, new() { Name = "Quarantined" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("status=quarantined"), Committed);
+        await page.ExpectUrlAsync(new Regex("status=quarantined"));
         await page.WaitForAppAsync();
         using var events = await fixture.GetJsonAsync("/api/v1/events?status=quarantined&limit=50");
         var items = events.RootElement.GetProperty("items").EnumerateArray().ToList();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Deque.AxeCore.Playwright;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace QmHub.Dashboard.Tests;
@@ -10,8 +11,14 @@ internal static class PageHelpers
 {
     private static readonly CultureInfo Us = CultureInfo.GetCultureInfo("en-US");
 
-    /// <summary>Waiting for a URL: as soon as the navigation is committed (the app's own rendering is awaited by <see cref="WaitForAppAsync"/>).</summary>
-    public static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
+    /// <summary>
+    /// Waits until the page's URL matches, as soon as a navigation has committed (the app's own rendering is awaited by
+    /// <see cref="WaitForAppAsync"/>). Polls the URL: <c>WaitForURLAsync</c> after a click or a key press could miss a
+    /// navigation that committed between its first look at the URL and its listening for the next navigation, and then
+    /// waited its whole timeout on a page already at the URL (seen twice in a day on a loaded machine).
+    /// </summary>
+    public static Task ExpectUrlAsync(this IPage page, Regex url) =>
+        Assertions.Expect(page).ToHaveURLAsync(url, new() { Timeout = 30_000 });
 
     /// <summary>Waits until the single-page app has rendered a page (not loading, a heading shown).</summary>
     public static async Task WaitForAppAsync(this IPage page)
