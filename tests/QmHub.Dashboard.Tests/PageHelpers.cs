@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Deque.AxeCore.Playwright;
 using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace QmHub.Dashboard.Tests;
