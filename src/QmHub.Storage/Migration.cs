@@ -19,9 +19,10 @@ internal sealed record Migration(int Version, string Name, string Sql)
 
     /// <summary>
     /// The migrations under <paramref name="resourcePrefix"/> that the versions read from <paramref name="applied"/> do not list, in
-    /// version order. Throws <see cref="SchemaTooNewException"/> when the database lists a version this build does not have.
+    /// version order; <paramref name="applying"/> is told their versions when there are any. Throws
+    /// <see cref="SchemaTooNewException"/> when the database lists a version this build does not have.
     /// </summary>
-    public static async Task<IReadOnlyList<Migration>> PendingAsync(DbDataReader applied, string resourcePrefix, CancellationToken ct)
+    public static async Task<IReadOnlyList<Migration>> PendingAsync(DbDataReader applied, string resourcePrefix, Action<IReadOnlyList<int>>? applying, CancellationToken ct)
     {
         var done = new HashSet<int>();
         while (await applied.ReadAsync(ct))
@@ -36,7 +37,13 @@ internal sealed record Migration(int Version, string Name, string Sql)
             throw new SchemaTooNewException(unknown, known.Count == 0 ? 0 : known[^1].Version);
         }
 
-        return known.Where(m => !done.Contains(m.Version)).ToList();
+        var pending = known.Where(m => !done.Contains(m.Version)).ToList();
+        if (pending.Count > 0)
+        {
+            applying?.Invoke([.. pending.Select(m => m.Version)]);
+        }
+
+        return pending;
     }
 
     private static Migration FromResource(Assembly assembly, string resource, string fileName)

@@ -47,40 +47,27 @@ internal static class StoreSql
     private static string If(bool condition, string text) => condition ? text : "";
 
     /// <summary>The record queries of an engine that keeps <c>payload.object</c> in its projections.</summary>
-    public static readonly RecordSql StoredObjects = new(
-        Interactions: """
-            SELECT account_id, interaction_id, last_event_ts, event_id, object_json FROM interactions
-            WHERE interaction_id = @id AND (@account_id IS NULL OR account_id = @account_id) ORDER BY account_id
-            """,
-        Evaluations: """
-            SELECT account_id, evaluation_id, last_event_ts, event_id, object_json FROM evaluations
-            WHERE evaluation_id = @id AND (@account_id IS NULL OR account_id = @account_id) ORDER BY account_id
-            """,
-        EvaluationsOfInteraction: """
-            SELECT account_id, evaluation_id, last_event_ts, event_id, object_json FROM evaluations
-            WHERE account_id = @account_id AND interaction_id = @id ORDER BY last_event_ts, evaluation_id
-            """,
-        ObjectFromBody: false);
+    public static readonly RecordSql StoredObjects = RecordQueries(objectFromBody: false);
 
     /// <summary>
     /// The record queries of an engine that reads <c>payload.object</c> from the body of the version's event log row
     /// (the projection's event_id): the same bytes the parser kept when the version was projected. A LEFT JOIN, so that a
     /// projected row whose event is missing (never in QmHub's own writes: the log is append-only) is an error, not a gap.
     /// </summary>
-    public static readonly RecordSql ObjectsFromEventLog = new(
-        Interactions: """
-            SELECT p.account_id, p.interaction_id, p.last_event_ts, p.event_id, e.body FROM interactions p LEFT JOIN events e ON e.id = p.event_id
-            WHERE p.interaction_id = @id AND (@account_id IS NULL OR p.account_id = @account_id) ORDER BY p.account_id
-            """,
-        Evaluations: """
-            SELECT p.account_id, p.evaluation_id, p.last_event_ts, p.event_id, e.body FROM evaluations p LEFT JOIN events e ON e.id = p.event_id
-            WHERE p.evaluation_id = @id AND (@account_id IS NULL OR p.account_id = @account_id) ORDER BY p.account_id
-            """,
-        EvaluationsOfInteraction: """
-            SELECT p.account_id, p.evaluation_id, p.last_event_ts, p.event_id, e.body FROM evaluations p LEFT JOIN events e ON e.id = p.event_id
-            WHERE p.account_id = @account_id AND p.interaction_id = @id ORDER BY p.last_event_ts, p.evaluation_id
-            """,
-        ObjectFromBody: true);
+    public static readonly RecordSql ObjectsFromEventLog = RecordQueries(objectFromBody: true);
+
+    // One text per query for both kinds of engine: they differ only in where the fifth column comes from.
+    private static RecordSql RecordQueries(bool objectFromBody)
+    {
+        var (objectColumn, join) = objectFromBody ? ("e.body", " LEFT JOIN events e ON e.id = p.event_id") : ("p.object_json", "");
+        string Select(string table, string id, string where, string order) =>
+            $"SELECT p.account_id, p.{id}, p.last_event_ts, p.event_id, {objectColumn} FROM {table} p{join}\nWHERE {where} ORDER BY {order}";
+        return new RecordSql(
+            Interactions: Select("interactions", "interaction_id", "p.interaction_id = @id AND (@account_id IS NULL OR p.account_id = @account_id)", "p.account_id"),
+            Evaluations: Select("evaluations", "evaluation_id", "p.evaluation_id = @id AND (@account_id IS NULL OR p.account_id = @account_id)", "p.account_id"),
+            EvaluationsOfInteraction: Select("evaluations", "evaluation_id", "p.account_id = @account_id AND p.interaction_id = @id", "p.last_event_ts, p.evaluation_id"),
+            ObjectFromBody: objectFromBody);
+    }
 
     private const string EventColumns = """
         SELECT id, received_at, tracking_id, secret_name, event_name, kind, routing_note, account_id, event_ts, status, findings,

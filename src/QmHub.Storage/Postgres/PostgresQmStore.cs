@@ -60,12 +60,7 @@ public sealed class PostgresQmStore : DbQmStore
         await using (var cmd = Command(connection, tx, StoreSql.AppliedMigrations))
         await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
         {
-            pending = await Migration.PendingAsync(reader, "QmHub.Storage.Postgres.Migrations.", cancellationToken);
-        }
-
-        if (pending.Count > 0)
-        {
-            applying?.Invoke([.. pending.Select(m => m.Version)]);
+            pending = await Migration.PendingAsync(reader, "QmHub.Storage.Postgres.Migrations.", applying, cancellationToken);
         }
 
         var applied = new List<int>();

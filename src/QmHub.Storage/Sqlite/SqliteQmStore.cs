@@ -85,12 +85,7 @@ public sealed class SqliteQmStore : DbQmStore
             await using (var cmd = Command(connection, tx, StoreSql.AppliedMigrations))
             await using (var reader = await cmd.ExecuteReaderAsync(ct))
             {
-                pending = await Migration.PendingAsync(reader, "QmHub.Storage.Sqlite.Migrations.", ct);
-            }
-
-            if (pending.Count > 0)
-            {
-                applying?.Invoke([.. pending.Select(m => m.Version)]);
+                pending = await Migration.PendingAsync(reader, "QmHub.Storage.Sqlite.Migrations.", applying, ct);
             }
 
             foreach (var migration in pending)
