@@ -53,7 +53,8 @@ internal sealed partial class ZoomWebhookEndpoint(
             body);
         if (!verification.Succeeded)
         {
-            LogVerificationFailed(logger, verification.Failure, verification.BodyLength, verification.SkewSeconds);
+            // The caller is anonymous: the names of the configured secrets go to the log only.
+            LogVerificationFailed(logger, verification.Failure, verification.BodyLength, verification.SkewSeconds, string.Join(", ", verification.TriedSecrets));
             return ZoomWebhookResults.Problem(StatusCodes.Status401Unauthorized, "The delivery is not authentic", verification.Message);
         }
 
@@ -125,8 +126,8 @@ internal sealed partial class ZoomWebhookEndpoint(
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Zoom webhook rejected with {StatusCode}: {Reason}")]
     private static partial void LogRejected(ILogger logger, int statusCode, string reason);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Zoom webhook signature check failed: {Failure} ({BodyLength} bytes, skew {SkewSeconds} s)")]
-    private static partial void LogVerificationFailed(ILogger logger, ZoomVerificationFailure failure, int bodyLength, long? skewSeconds);
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Zoom webhook signature check failed: {Failure} ({BodyLength} bytes, skew {SkewSeconds} s, secrets tried: {TriedSecrets})")]
+    private static partial void LogVerificationFailed(ILogger logger, ZoomVerificationFailure failure, int bodyLength, long? skewSeconds, string triedSecrets);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Answered Zoom URL validation with secret '{SecretName}'")]
     private static partial void LogChallengeAnswered(ILogger logger, string secretName);

@@ -28,6 +28,8 @@ public static class ZoomWebhookExtensions
             return new ZoomSignatureVerifier(options.Secrets, options.TimestampTolerance, sp.GetRequiredService<TimeProvider>());
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZoomWebhookOptions>, ZoomWebhookOptionsValidator>());
+        // Rejections are problem details: metadata for them at the end of the resolver chain, for apps without reflection-based JSON.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(ZoomProblemJsonContext.Default));
         var builder = services.AddOptions<ZoomWebhookOptions>();
         if (configure is not null)
         {
@@ -44,9 +46,18 @@ public static class ZoomWebhookExtensions
         // A delegate with parameters (not a bare RequestDelegate) so that API explorers and OpenAPI documents list the route.
         // No Accepts metadata: routing would then answer 415 itself, without the message this endpoint gives.
         // Resolved per request, not here: a missing secret is then reported by ValidateOnStart, naming the setting.
+        // Whether it is registered at all is checked now, so a forgotten AddZoomWebhooks fails at start-up, not as a 500 per delivery.
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>() is { } services && !services.IsService(typeof(ZoomWebhookEndpoint)))
+        {
+            throw new InvalidOperationException(
+                "MapZoomWebhooks needs the endpoint's services: call builder.Services.AddZoomWebhooks<YourHandler>(o => o.Secrets.Add(...)) before building the app.");
+        }
+
         Func<HttpContext, Task> handler = context => context.RequestServices.GetRequiredService<ZoomWebhookEndpoint>().InvokeAsync(context);
         return endpoints.MapPost(pattern, handler)
             .WithDisplayName("Zoom webhooks")
+            // The signature is the authentication: an app-wide fallback policy (cookies, JWT) must not turn Zoom away.
+            .AllowAnonymous()
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

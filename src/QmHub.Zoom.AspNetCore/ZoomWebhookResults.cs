@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using QmHub.Zoom.Parsing;
 
 namespace QmHub.Zoom.AspNetCore;
@@ -27,3 +30,10 @@ public static class ZoomWebhookResults
             detail: detail,
             extensions: errors is null ? null : new Dictionary<string, object?> { ["errors"] = errors.ToArray() });
 }
+
+/// <summary>Metadata for the problem details the endpoint writes (its <c>errors</c> extension is a string array).</summary>
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(JsonElement))]
+internal sealed partial class ZoomProblemJsonContext : JsonSerializerContext;

@@ -35,7 +35,9 @@ internal sealed class ReceiverHost : IAsyncDisposable
 
     public LogCapture Logs { get; }
 
-    public static async Task<ReceiverHost> StartAsync<THandler>(Action<ZoomWebhookOptions> configure)
+    /// <param name="configure">The endpoint's options.</param>
+    /// <param name="app">What the application registers before the endpoint's services and adds to its pipeline before the endpoint.</param>
+    public static async Task<ReceiverHost> StartAsync<THandler>(Action<ZoomWebhookOptions> configure, AppSetup? app = null)
         where THandler : ZoomWebhookHandler
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ApplicationName = typeof(ReceiverHost).Assembly.GetName().Name });
@@ -43,24 +45,26 @@ internal sealed class ReceiverHost : IAsyncDisposable
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         var calls = new CallLog();
         builder.Services.AddSingleton(calls);
+        app?.Services?.Invoke(builder.Services);
         builder.Services.AddZoomWebhooks<THandler>(configure);
 
-        var app = builder.Build();
-        app.Urls.Add("http://127.0.0.1:0");
+        var web = builder.Build();
+        web.Urls.Add("http://127.0.0.1:0");
         try
         {
-            app.MapZoomWebhooks(Path);
-            await app.StartAsync();
+            app?.Pipeline?.Invoke(web);
+            web.MapZoomWebhooks(Path);
+            await web.StartAsync();
         }
         catch
         {
-            await app.DisposeAsync();
+            await web.DisposeAsync();
             throw;
         }
 
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        var address = web.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
-        return new ReceiverHost(app, client, calls, logs);
+        return new ReceiverHost(web, client, calls, logs);
     }
 
     /// <summary>Posts a body signed now with <paramref name="secret"/>, as Zoom would.</summary>
@@ -99,6 +103,9 @@ internal sealed class ReceiverHost : IAsyncDisposable
         await _app.DisposeAsync();
     }
 }
+
+/// <summary>The host application's own registrations and middleware, around the endpoint's.</summary>
+internal sealed record AppSetup(Action<IServiceCollection>? Services = null, Action<WebApplication>? Pipeline = null);
 
 /// <summary>What the handlers under test were called with, in order.</summary>
 internal sealed class CallLog

@@ -1,6 +1,11 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using QmHub.Zoom.Signing;
 
@@ -161,14 +166,17 @@ public sealed class ZoomWebhookEndpointTests
     }
 
     [Fact]
-    public async Task Mismatch_lists_the_secret_names_it_tried()
+    public async Task Mismatch_names_the_secrets_tried_in_the_log_but_not_to_the_anonymous_caller()
     {
         await using var host = await StartAsync();
 
         using var response = await host.PostSignedAsync(Interaction, "another-apps-token");
         var problem = await Problem.ReadAsync(response);
 
-        Assert.Contains("(tried: old, current)", problem.Detail, StringComparison.Ordinal);
+        Assert.Contains("does not match", problem.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("old, current", problem.Raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("tried", problem.Raw, StringComparison.Ordinal);
+        Assert.Contains(host.Logs.Lines, l => l.Contains("SignatureMismatch", StringComparison.Ordinal) && l.Contains("secrets tried: old, current", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -322,6 +330,78 @@ public sealed class ZoomWebhookEndpointTests
     }
 
     [Fact]
+    public async Task Another_zoom_products_event_with_a_start_time_and_duration_is_unknown_and_acknowledged()
+    {
+        await using var host = await StartAsync();
+        var body = """{"event":"meeting.ended","event_ts":1764000123456,"payload":{"account_id":"a","object":{"id":"85","start_time":"2026-11-24T10:00:00Z","end_time":"2026-11-24T10:30:00Z","duration":30}}}"""u8.ToArray();
+
+        using var response = await host.PostSignedAsync(body, CurrentToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["unknown meeting.ended"], host.Calls.All);
+    }
+
+    [Fact]
+    public async Task Fallback_authorization_policy_does_not_turn_zoom_away()
+    {
+        var app = new AppSetup(
+            services =>
+            {
+                services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+                services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            },
+            web =>
+            {
+                web.UseAuthentication();
+                web.UseAuthorization();
+                web.MapGet("/private", () => "private");
+            });
+        await using var host = await ReceiverHost.StartAsync<RecordingHandler>(TwoSecrets, app);
+
+        using var challenge = await host.PostSignedAsync(Challenge, CurrentToken);
+        using var delivery = await host.PostSignedAsync(Interaction, CurrentToken);
+        using var other = await host.Client.GetAsync(new Uri("/private", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, challenge.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, delivery.StatusCode);
+        Assert.Single(host.Calls.All);
+        // The policy is in force for the application's own routes (a redirect to its login page).
+        Assert.NotEqual(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Rejections_are_written_in_apps_without_reflection_based_json()
+    {
+        // As an app with JsonSerializerIsReflectionEnabledByDefault=false: only its own source-generated context.
+        var app = new AppSetup(services => services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Clear();
+            o.SerializerOptions.TypeInfoResolverChain.Add(UnrelatedJsonContext.Default);
+        }));
+        await using var host = await ReceiverHost.StartAsync<RecordingHandler>(TwoSecrets, app);
+
+        using var unsigned = await host.PostAsync(Interaction, Fixture.Headers(null, null));
+        var problem = await Problem.ReadAsync(unsigned);
+        using var invalid = await host.PostSignedAsync("""{"event":"quality_management.evaluation_completed","event_ts":1764000123456,"payload":{}}"""u8.ToArray(), CurrentToken);
+        var invalidProblem = await Problem.ReadAsync(invalid);
+
+        Assert.Equal(401, problem.Status);
+        Assert.Equal(422, invalidProblem.Status);
+        Assert.NotEmpty(invalidProblem.Errors);
+    }
+
+    [Fact]
+    public void Mapping_without_the_services_fails_at_start_up_and_says_what_to_call()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        using var app = builder.Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapZoomWebhooks());
+
+        Assert.Contains("AddZoomWebhooks<YourHandler>", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Handler_that_overrides_nothing_acknowledges_valid_and_unknown_events()
     {
         await using var host = await ReceiverHost.StartAsync<DefaultHandler>(TwoSecrets);
@@ -427,3 +507,7 @@ public sealed class ZoomWebhookEndpointTests
         }
     }
 }
+
+/// <summary>An application's own source-generated context that knows nothing of problem details.</summary>
+[JsonSerializable(typeof(int))]
+internal sealed partial class UnrelatedJsonContext : JsonSerializerContext;

@@ -282,4 +282,24 @@ public sealed class EventFieldTests
         Assert.True(members.TryGetValue(name, out var value), $"{name} was not kept");
         return value;
     }
+
+    [Fact]
+    public void Default_string_enums_read_as_empty_not_null()
+    {
+        Assert.Equal("", default(ChannelType).Value);
+        Assert.Equal("", default(EvaluationType).ToString());
+        Assert.False(default(ChannelType).IsKnown);
+        Assert.Equal("AUDIO", ChannelType.Audio.Value);
+    }
+
+    [Fact]
+    public void Last_millisecond_of_year_9999_is_a_usable_event_ts()
+    {
+        var result = ZoomEventParser.Parse(Fixture.With(Fixture.Interaction, "event_ts", "253402300799999"));
+
+        // HasErrors tells the compiler Event is set when it is false: this compiles without '!' (warnings are errors).
+        var occurred = result.HasErrors ? default : result.Event.OccurredAt;
+        Assert.False(result.HasErrors, string.Join("; ", result.Errors));
+        Assert.Equal(DateTimeOffset.MaxValue.AddTicks(-9_999), occurred);
+    }
 }

@@ -92,8 +92,33 @@ public sealed class RoutingTests
         Assert.Equal("acct", result.AccountId);
         var error = Assert.Single(result.Findings);
         Assert.Equal(("event", FindingSeverity.Error, "event"), (error.Path, error.Severity, error.Code));
-        Assert.StartsWith("'meeting.started' is not a known event and the payload has the shape of no known event; expected ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("'meeting.started' is not a Zoom Quality Management event; expected ", error.Message, StringComparison.Ordinal);
         Assert.Null(result.Event);
+    }
+
+    [Theory]
+    [InlineData("""{"event":"meeting.ended","event_ts":1764000000000,"payload":{"account_id":"acct","object":{"id":"85","uuid":"u==","start_time":"2026-11-24T10:00:00Z","end_time":"2026-11-24T10:30:00Z","duration":30,"topic":"Standup"}}}""")]
+    [InlineData("""{"event":"contact_center.engagement_ended","event_ts":1764000000000,"payload":{"account_id":"acct","object":{"engagement_id":"e1","queue_id":"q1","start_time":"2026-11-24T10:00:00Z","duration":300}}}""")]
+    public void Another_zoom_products_event_is_unknown_whatever_members_its_object_shares(string body)
+    {
+        var result = ZoomEventParser.Parse(Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal(ZoomEventKind.Unknown, result.Kind);
+        Assert.Equal(RoutingBasis.None, result.RoutedBy);
+        Assert.Null(result.RoutingNote);
+        var error = Assert.Single(result.Findings);
+        Assert.Equal(("event", FindingSeverity.Error), (error.Path, error.Severity));
+        Assert.Contains("is not a Zoom Quality Management event", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Members_many_zoom_objects_have_do_not_make_an_interaction_on_their_own()
+    {
+        var result = ZoomEventParser.Parse(
+            """{"event":"","event_ts":1764000000000,"payload":{"object":{"start_time":"2026-11-24T10:00:00Z","duration":30,"queue_id":"q1"}}}"""u8.ToArray());
+
+        Assert.Equal(ZoomEventKind.Unknown, result.Kind);
+        Assert.Equal(RoutingBasis.None, result.RoutedBy);
     }
 
     [Fact]

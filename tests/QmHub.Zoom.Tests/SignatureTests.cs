@@ -29,6 +29,20 @@ public sealed class SignatureTests
         Assert.True(result.Succeeded, result.Message);
         Assert.Equal("second", result.MatchedSecret?.Name);
         Assert.Equal("verified with secret 'second'", result.Message);
+        // Succeeded tells the compiler MatchedSecret is set: this compiles without '!' (warnings are errors).
+        var name = result.Succeeded ? result.MatchedSecret.Name : "";
+        Assert.Equal("second", name);
+    }
+
+    [Fact]
+    public void Verifier_refuses_an_empty_token_or_two_secrets_of_one_name()
+    {
+        var empty = Assert.Throws<ArgumentException>(() => new ZoomSignatureVerifier([new ZoomSecret("a", "")]));
+        Assert.StartsWith("The secret named 'a' has an empty token.", empty.Message, StringComparison.Ordinal);
+        var twice = Assert.Throws<ArgumentException>(() => new ZoomSignatureVerifier([new ZoomSecret("a", "one"), new ZoomSecret("a", "two")]));
+        Assert.StartsWith("The name 'a' is used by 2 secrets", twice.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("one", twice.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new ZoomWebhookSigner(""));
     }
 
     [Fact]
@@ -132,7 +146,7 @@ public sealed class SignatureTests
     }
 
     [Fact]
-    public void Mismatch_names_the_secrets_tried_and_the_signed_length_but_never_a_token()
+    public void Mismatch_names_the_signed_length_but_neither_a_token_nor_a_secret_name()
     {
         var verifier = new ZoomSignatureVerifier(Rotation, timeProvider: new FixedClock());
 
@@ -144,7 +158,7 @@ public sealed class SignatureTests
         Assert.Equal(["old-app", "current", "next"], result.TriedSecrets);
         Assert.Equal(Body.Length, result.BodyLength);
         Assert.Equal(
-            $"the x-zm-signature does not match the {Body.Length}-byte body signed at {Now} under any configured secret (tried: old-app, current, next). "
+            $"the x-zm-signature does not match the {Body.Length}-byte body signed at {Now} under any configured secret. "
             + "Check the secret token, and verify the body exactly as received: re-serialized JSON does not match.",
             result.Message);
         AssertNoTokenIn(result.Message);

@@ -12,6 +12,8 @@ public sealed class ValidationTests
         { Fixture.Interaction, "event_ts", "\"1764000123456\"", "type", "expected an integer, got a string" },
         { Fixture.Interaction, "event_ts", "1764000123456.5", "type", "expected an integer, got 1764000123456.5" },
         { Fixture.Interaction, "event_ts", "null", "required", "required, but null" },
+        { Fixture.Interaction, "event_ts", "99999999999999999", "range", "99999999999999999 is outside the dates a timestamp can name (years 1 to 9999); expected Unix milliseconds" },
+        { Fixture.Evaluation, "event_ts", "-62135596800001", "range", "-62135596800001 is outside the dates a timestamp can name (years 1 to 9999); expected Unix milliseconds" },
         { Fixture.Interaction, "payload", "[]", "type", "expected an object, got an array" },
         { Fixture.Interaction, "payload.account_id", "\"\"", "empty", "required, but empty" },
         { Fixture.Interaction, "payload.account_id", "\"  \"", "empty", "required, but empty" },

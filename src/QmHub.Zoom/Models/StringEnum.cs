@@ -10,6 +10,9 @@ namespace QmHub.Zoom.Models;
 [JsonConverter(typeof(ChannelTypeJsonConverter))]
 public readonly record struct ChannelType(string Value)
 {
+    /// <summary>The value as sent; empty for <c>default(ChannelType)</c>.</summary>
+    public string Value { get => field ?? string.Empty; init => field = value; } = Value;
+
     /// <summary>Video call.</summary>
     public static readonly ChannelType Video = new("VIDEO");
     /// <summary>Manually created interaction.</summary>
@@ -35,6 +38,9 @@ public readonly record struct ChannelType(string Value)
 [JsonConverter(typeof(EvaluationTypeJsonConverter))]
 public readonly record struct EvaluationType(string Value)
 {
+    /// <summary>The value as sent; empty for <c>default(EvaluationType)</c>.</summary>
+    public string Value { get => field ?? string.Empty; init => field = value; } = Value;
+
     /// <summary>Scored by a person.</summary>
     public static readonly EvaluationType Manual = new("MANUAL");
     /// <summary>Scored automatically.</summary>

@@ -24,6 +24,9 @@ public abstract record ZoomEvent
     public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
     /// <summary><see cref="EventTs"/> as a point in time.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <see cref="EventTs"/> names no date from year 1 to 9999; <see cref="Parsing.ZoomEventParser"/> never returns such an event (it is an error there).
+    /// </exception>
     [JsonIgnore]
     public DateTimeOffset OccurredAt => DateTimeOffset.FromUnixTimeMilliseconds(EventTs);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using QmHub.Zoom.Models;
 
 namespace QmHub.Zoom.Parsing;
@@ -38,7 +39,8 @@ public sealed record ZoomEventParseResult
     /// <summary>The typed event; <see langword="null"/> exactly when <see cref="HasErrors"/> is true.</summary>
     public ZoomEvent? Event { get; init; }
 
-    /// <summary>Whether any finding is an error (the event is not usable).</summary>
+    /// <summary>Whether any finding is an error (the event is not usable); when there is none, <see cref="Event"/> is set.</summary>
+    [MemberNotNullWhen(false, nameof(Event))]
     public bool HasErrors
     {
         get
@@ -52,7 +54,8 @@ public sealed record ZoomEventParseResult
                 }
             }
 
-            return false;
+            // The parser sets Event whenever there is no error; a result built by hand without one is not usable either.
+            return Event is null;
         }
     }
 

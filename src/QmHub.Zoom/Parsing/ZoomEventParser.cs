@@ -4,13 +4,14 @@ using QmHub.Zoom.Models;
 namespace QmHub.Zoom.Parsing;
 
 /// <summary>
-/// Reads a delivery body: routes it (by <c>event</c>, or by payload shape when the name is empty, unknown
-/// or contradicts the shape), validates it against the specification, and, when no error was found,
+/// Reads a delivery body: routes it (by <c>event</c>, or by payload shape when the name is empty, an unknown
+/// <c>quality_management.</c> event, or contradicts the shape), validates it against the specification, and, when no error was found,
 /// deserializes it into its typed model. Never throws on any input.
 /// </summary>
 public static class ZoomEventParser
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    private const string QualityManagementPrefix = "quality_management.";
 
     /// <summary>Parses, routes and validates a raw delivery body.</summary>
     public static ZoomEventParseResult Parse(ReadOnlyMemory<byte> body)
@@ -101,7 +102,9 @@ public static class ZoomEventParser
             return (named, RoutingBasis.EventName, null);
         }
 
-        if (shape == ZoomEventKind.Unknown)
+        // Another Zoom product's event (meeting.ended, contact_center.*) is not a QM event, whatever members its object shares.
+        if (shape == ZoomEventKind.Unknown
+            || (named == ZoomEventKind.Unknown && !string.IsNullOrEmpty(eventName) && !eventName.StartsWith(QualityManagementPrefix, StringComparison.Ordinal)))
         {
             return (ZoomEventKind.Unknown, RoutingBasis.None, null);
         }

@@ -9,7 +9,10 @@ internal static class ZoomEventShape
         ["evaluation_id", "evaluation_type", "evaluation_score_ratio", "evaluators_info", "evaluator_user_id", "scorecard_name", "total_possible_score", "agent_info"];
 
     private static readonly string[] InteractionMarkers =
-        ["interaction_info", "summary", "silence_event_count", "crosstalk_event_count", "hold_event_count", "queue_id", "engagement_id", "duration", "start_time"];
+        ["interaction_info", "summary", "silence_event_count", "crosstalk_event_count", "hold_event_count", "engagement_id"];
+
+    // Members many Zoom objects have (a meeting has a start_time and a duration): they weigh in only beside a marker above.
+    private static readonly string[] InteractionSupport = ["queue_id", "duration", "start_time"];
 
     public static ZoomEventKind Detect(JsonElement root)
     {
@@ -30,6 +33,11 @@ internal static class ZoomEventShape
 
         var evaluation = Count(obj, EvaluationMarkers);
         var interaction = Count(obj, InteractionMarkers);
+        if (interaction > 0)
+        {
+            interaction += Count(obj, InteractionSupport);
+        }
+
         return evaluation == interaction
             ? ZoomEventKind.Unknown
             : evaluation > interaction ? ZoomEventKind.EvaluationCompleted : ZoomEventKind.InteractionAnalysisCompleted;

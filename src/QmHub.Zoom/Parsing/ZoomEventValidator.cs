@@ -13,6 +13,10 @@ namespace QmHub.Zoom.Parsing;
 internal sealed partial class ZoomEventValidator
 {
     private const long MillisecondsThreshold = 100_000_000_000; // 1973 in ms, 5138 in seconds.
+    private const string ExpectedEvents =
+        $"{ZoomEventNames.InteractionAnalysisCompleted}, {ZoomEventNames.EvaluationCompleted} or {ZoomEventNames.UrlValidation}";
+    private const long MinUnixMilliseconds = -62_135_596_800_000; // 0001-01-01, DateTimeOffset.MinValue
+    private const long MaxUnixMilliseconds = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z, DateTimeOffset.MaxValue
 
     private readonly List<ValidationFinding> _findings = [];
 
@@ -37,13 +41,19 @@ internal sealed partial class ZoomEventValidator
         {
             AddError("event", "event", eventName.Length == 0
                 ? "event is empty and the payload has the shape of no known event"
-                : $"'{eventName}' is not a known event and the payload has the shape of no known event; expected {ZoomEventNames.InteractionAnalysisCompleted}, {ZoomEventNames.EvaluationCompleted} or {ZoomEventNames.UrlValidation}");
+                : eventName.StartsWith("quality_management.", StringComparison.Ordinal)
+                    ? $"'{eventName}' is not a known event and the payload has the shape of no known event; expected {ExpectedEvents}"
+                    : $"'{eventName}' is not a Zoom Quality Management event; expected {ExpectedEvents}");
         }
 
         var eventTs = Integer(root, "event_ts", "", required: true);
         if (eventTs is { } ts)
         {
-            if (ts <= 0)
+            if (ts < MinUnixMilliseconds || ts > MaxUnixMilliseconds)
+            {
+                AddError("event_ts", "range", $"{ts} is outside the dates a timestamp can name (years 1 to 9999); expected Unix milliseconds");
+            }
+            else if (ts <= 0)
             {
                 AddWarning("event_ts", "range", $"{ts} is not a point in time; expected Unix milliseconds");
             }

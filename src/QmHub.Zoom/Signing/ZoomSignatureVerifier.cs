@@ -25,6 +25,19 @@ public sealed class ZoomSignatureVerifier
     {
         ArgumentNullException.ThrowIfNull(secrets);
         _secrets = secrets.Select(s => (s, Encoding.UTF8.GetBytes(s.Token))).ToArray();
+        foreach (var (secret, _) in _secrets)
+        {
+            if (string.IsNullOrEmpty(secret.Token))
+            {
+                throw new ArgumentException($"The secret named '{secret.Name}' has an empty token.", nameof(secrets));
+            }
+        }
+
+        if (_secrets.GroupBy(s => s.Secret.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+        {
+            throw new ArgumentException($"The name '{duplicate.Key}' is used by {duplicate.Count()} secrets; names must be unique (they tell which secret signed a delivery).", nameof(secrets));
+        }
+
         _names = _secrets.Select(s => s.Secret.Name).ToArray();
         Tolerance = tolerance ?? DefaultTolerance;
         ArgumentOutOfRangeException.ThrowIfLessThan(Tolerance, TimeSpan.Zero, nameof(tolerance));
@@ -106,8 +119,8 @@ public sealed class ZoomSignatureVerifier
             return new ZoomVerificationResult
             {
                 Failure = ZoomVerificationFailure.SignatureMismatch,
-                Message = $"the {ZoomSignature.SignatureHeader} does not match the {body.Length}-byte body signed at {timestamp} under any configured secret "
-                    + $"(tried: {string.Join(", ", _names)}). Check the secret token, and verify the body exactly as received: re-serialized JSON does not match.",
+                Message = $"the {ZoomSignature.SignatureHeader} does not match the {body.Length}-byte body signed at {timestamp} under any configured secret. "
+                    + "Check the secret token, and verify the body exactly as received: re-serialized JSON does not match.",
                 TriedSecrets = _names,
                 Timestamp = timestamp,
                 SkewSeconds = skew,

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace QmHub.Zoom.Signing;
 
 /// <summary>Why a delivery was not accepted as authentic.</summary>
@@ -24,7 +26,8 @@ public enum ZoomVerificationFailure
 /// <summary>The outcome of checking one delivery's signature, with everything a person needs to debug a failure.</summary>
 public sealed record ZoomVerificationResult
 {
-    /// <summary>Whether the delivery is authentic and fresh.</summary>
+    /// <summary>Whether the delivery is authentic and fresh (then <see cref="MatchedSecret"/> names the secret that signed it).</summary>
+    [MemberNotNullWhen(true, nameof(MatchedSecret))]
     public bool Succeeded => Failure == ZoomVerificationFailure.None;
 
     /// <summary>What went wrong, or <see cref="ZoomVerificationFailure.None"/>.</summary>

@@ -25,13 +25,16 @@ public sealed record SignedDelivery(ReadOnlyMemory<byte> Body, long Timestamp, s
 public sealed class ZoomWebhookSigner(string secretToken, TimeProvider? timeProvider = null)
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private readonly string _token = !string.IsNullOrEmpty(secretToken)
+        ? secretToken
+        : throw new ArgumentException("The secret token is empty: take it from the Zoom app's Features > Event Subscriptions page.", nameof(secretToken));
 
     /// <summary>Signs raw body bytes at the current time.</summary>
     public SignedDelivery Sign(ReadOnlyMemory<byte> body) => Sign(body, _time.GetUtcNow().ToUnixTimeSeconds());
 
     /// <summary>Signs raw body bytes at a given Unix-seconds timestamp.</summary>
     public SignedDelivery Sign(ReadOnlyMemory<byte> body, long timestamp) =>
-        new(body, timestamp, ZoomSignature.Compute(secretToken, timestamp, body.Span));
+        new(body, timestamp, ZoomSignature.Compute(_token, timestamp, body.Span));
 
     /// <summary>Serializes an event compactly, as Zoom does, and signs it at the current time.</summary>
     public SignedDelivery Sign(ZoomEvent zoomEvent) => Sign(ZoomJson.SerializeToUtf8Bytes(zoomEvent));
@@ -40,6 +43,6 @@ public sealed class ZoomWebhookSigner(string secretToken, TimeProvider? timeProv
     public UrlValidationResponse AnswerChallenge(string plainToken) => new()
     {
         PlainToken = plainToken,
-        EncryptedToken = ZoomSignature.ComputeUrlValidationToken(secretToken, plainToken),
+        EncryptedToken = ZoomSignature.ComputeUrlValidationToken(_token, plainToken),
     };
 }
