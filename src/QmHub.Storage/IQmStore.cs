@@ -63,6 +63,9 @@ public interface IQmStore : IAsyncDisposable
     /// <summary>Every key, revoked ones too.</summary>
     Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(CancellationToken cancellationToken);
 
-    /// <summary>Revokes keys by id or name; returns how many were revoked.</summary>
+    /// <summary>
+    /// Revokes the active key whose id, name or prefix is <paramref name="idOrName"/>, when exactly one is; returns 1, or 0
+    /// (none, or several: an ambiguous value revokes nothing).
+    /// </summary>
     Task<int> RevokeApiKeyAsync(string idOrName, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -120,6 +120,8 @@ internal static class StoreSql
     public const string RevokeApiKey = """
         UPDATE api_keys SET revoked_at = @now
         WHERE revoked_at IS NULL AND (name = @key OR CAST(id AS TEXT) = @key OR prefix = @key)
+            AND (SELECT count(*) FROM api_keys
+                 WHERE revoked_at IS NULL AND (name = @key OR CAST(id AS TEXT) = @key OR prefix = @key)) = 1
         """;
 
     public const string CreateMigrationsTable = """

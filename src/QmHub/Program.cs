@@ -35,6 +35,18 @@ catch (QmHub.Storage.SchemaTooNewException ex)
     await Console.Error.WriteLineAsync($"qmhub: {ex.Message}");
     return 2;
 }
+catch (System.Data.Common.DbException ex)
+{
+    // A file that is not a SQLite database, a directory, an unreachable or refusing PostgreSQL server.
+    await Console.Error.WriteLineAsync($"qmhub: the database (--db, QMHUB_DB) cannot be used: {ex.Message}");
+    return 1;
+}
+catch (InvalidDataException ex)
+{
+    // An appsettings.json that is not valid JSON: the message names the file.
+    await Console.Error.WriteLineAsync($"qmhub: {ex.Message}{(ex.InnerException is { } inner ? " " + inner.Message : "")}");
+    return 2;
+}
 catch (Exception ex) when (ex is ArgumentException or FormatException or IOException or HttpRequestException or UnauthorizedAccessException)
 {
     // Errors a person can fix (a bad value, a missing file, an unreachable URL): the message, not a stack trace.

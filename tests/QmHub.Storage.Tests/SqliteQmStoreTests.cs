@@ -111,7 +111,7 @@ public sealed class SqliteQmStoreTests : StoreContractTests, IDisposable
         await using var store = new SqliteQmStore(path);
         // The analytics migrations (3-5) come with it; the dedup migration is 6, dropping two unused indexes 7, and 8
         // drops the projections' copies of payload.object.
-        Assert.Equal([3, 4, 5, 6, 7, 8], await store.MigrateAsync(CancellationToken.None));
+        Assert.Equal([3, 4, 5, 6, 7, 8, 9], await store.MigrateAsync(CancellationToken.None));
         var again = await store.AppendAsync(bodies.Select(b => IncomingEvent.FromBody(b, DateTimeOffset.UnixEpoch)).ToList(), CancellationToken.None);
         var fresh = await store.AppendAsync([IncomingEvent.FromBody(TestEvents.Bytes(TestEvents.Interaction("i-new")), DateTimeOffset.UnixEpoch)], CancellationToken.None);
 
@@ -163,7 +163,7 @@ public sealed class SqliteQmStoreTests : StoreContractTests, IDisposable
 
         await using (var store = new SqliteQmStore(path))
         {
-            Assert.Equal([8], await store.MigrateAsync(CancellationToken.None));
+            Assert.Equal([8, 9], await store.MigrateAsync(CancellationToken.None));
             var record = Assert.Single(await store.GetInteractionsAsync("i-kept", null, CancellationToken.None));
             Assert.Equal(70, record.EventId);
             Assert.Equal(System.Text.Encoding.UTF8.GetString(parsed.PayloadObjectJson.Span), record.ObjectJson);
@@ -186,9 +186,9 @@ public sealed class SqliteQmStoreTests : StoreContractTests, IDisposable
         var first = await store.MigrateAsync(versions => told.Add(versions), CancellationToken.None);
         var second = await store.MigrateAsync(versions => told.Add(versions), CancellationToken.None);
 
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], first);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9], first);
         Assert.Empty(second);
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], Assert.Single(told));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9], Assert.Single(told));
     }
 
     [Fact]
@@ -261,6 +261,32 @@ public sealed class SqliteQmStoreTests : StoreContractTests, IDisposable
 
         var store = new SqliteQmStore(_dir.File("qmhub.db"), busyTimeout: TimeSpan.FromMilliseconds(200));
         await using (store)
+        {
+            Assert.False(await store.IsWritableAsync(CancellationToken.None));
+        }
+    }
+
+    [Fact]
+    public async Task The_writable_probe_commits_a_write_so_a_database_that_refuses_writes_is_not_writable()
+    {
+        var path = _dir.File("qmhub.db");
+        await using (var store = new SqliteQmStore(path))
+        {
+            await store.MigrateAsync(CancellationToken.None);
+            Assert.True(await store.IsWritableAsync(CancellationToken.None));
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var probed = connection.CreateCommand();
+            probed.CommandText = "SELECT probed_at FROM store_probe WHERE id = 1";
+            Assert.InRange((long)(await probed.ExecuteScalarAsync())!, DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds());
+            // Every write now fails as on a read-only file or a full disk; taking the write lock still succeeds.
+            await ExecuteAsync(connection, "CREATE TRIGGER refuse BEFORE UPDATE ON store_probe BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END;");
+        }
+
+        await using (var store = new SqliteQmStore(path))
         {
             Assert.False(await store.IsWritableAsync(CancellationToken.None));
         }

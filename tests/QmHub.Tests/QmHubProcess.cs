@@ -6,10 +6,14 @@ namespace QmHub.Tests;
 /// <summary>The real <c>qmhub</c> executable (built beside the tests), run as a separate process.</summary>
 internal static class QmHubProcess
 {
-    public static Process Start(IDictionary<string, string>? environment, params string[] args)
+    public static Process Start(IDictionary<string, string>? environment, params string[] args) => StartIn(null, environment, args);
+
+    /// <summary>Starts qmhub in <paramref name="workingDirectory"/> (where it looks for an appsettings.json).</summary>
+    public static Process StartIn(string? workingDirectory, IDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
@@ -38,9 +42,13 @@ internal static class QmHubProcess
     }
 
     /// <summary>Runs a command to completion and returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IDictionary<string, string>? environment, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IDictionary<string, string>? environment, params string[] args) =>
+        RunInAsync(null, environment, args);
+
+    /// <summary>Runs a command in <paramref name="workingDirectory"/> to completion.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunInAsync(string? workingDirectory, IDictionary<string, string>? environment, params string[] args)
     {
-        using var process = Start(environment, args);
+        using var process = StartIn(workingDirectory, environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

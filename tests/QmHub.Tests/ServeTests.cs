@@ -376,6 +376,26 @@ public sealed class ServeTests
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
+    [Fact]
+    public async Task Values_that_do_not_bind_are_problem_details_naming_the_parameter()
+    {
+        await using var server = await RunningServer.StartAsync();
+
+        using var limit = await server.GetAsync("/api/v1/events?limit=abc");
+        using var body = new HttpRequestMessage(HttpMethod.Post, "/api/v1/keys") { Content = new StringContent("nope", System.Text.Encoding.UTF8, "application/json") };
+        body.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RunningServer.AdminKey);
+        using var notJson = await server.Client.SendAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, limit.StatusCode);
+        Assert.Equal("application/problem+json", limit.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await limit.Content.ReadAsStringAsync());
+        Assert.Contains("limit", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("\"abc\"", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+        using var bodyProblem = JsonDocument.Parse(await notJson.Content.ReadAsStringAsync());
+        Assert.Contains("request body as JSON", bodyProblem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     internal static async Task<long> CountAsync(string dbPath, string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={dbPath};Mode=ReadOnly");

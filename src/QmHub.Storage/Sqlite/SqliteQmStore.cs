@@ -183,8 +183,11 @@ public sealed class SqliteQmStore : DbQmStore
     {
         try
         {
+            // A committed write (WAL append and fsync): taking the write lock alone succeeds on a read-only file or a full disk.
             await using var connection = await OpenAsync(cancellationToken);
-            await using var cmd = Command(connection, null, "BEGIN IMMEDIATE; ROLLBACK;");
+            await using var cmd = Command(connection, null,
+                "BEGIN IMMEDIATE; INSERT INTO store_probe (id, probed_at) VALUES (1, @now) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at; COMMIT;");
+            Bind(cmd, "@now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             await cmd.ExecuteNonQueryAsync(cancellationToken);
             return true;
         }

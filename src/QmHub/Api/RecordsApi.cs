@@ -41,8 +41,8 @@ public static class RecordsApi
             .WithSummary("Create an API key; the key is in this answer only").Produces<CreatedKey>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapDelete("/keys/{key}", RevokeKeyAsync).RequireAuthorization(Policies.Admin).WithTags("Keys")
-            .WithSummary("Revoke a key by id, name or prefix").Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Revoke a key by id, name or prefix (409 when several active keys match)").Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 
@@ -160,14 +160,28 @@ public static class RecordsApi
             return BadRequest($"scope must be '{ApiKeyScopes.Read}' or '{ApiKeyScopes.Admin}', got '{request.Scope}'.");
         }
 
-        var (key, info) = await keys.CreateAsync(request.Name, request.Scope ?? ApiKeyScopes.Read, ct);
+        string key;
+        ApiKeyInfo info;
+        try
+        {
+            (key, info) = await keys.CreateAsync(request.Name, request.Scope ?? ApiKeyScopes.Read, ct);
+        }
+        catch (ArgumentException ex)
+        {
+            return BadRequest(ex.Message);
+        }
+
         return Results.Json(new CreatedKey(key, info), ApiJsonContext.Default.CreatedKey, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> RevokeKeyAsync(string key, IQmStore store, TimeProvider time, CancellationToken ct) =>
-        await store.RevokeApiKeyAsync(key, time.GetUtcNow(), ct) > 0
-            ? Results.NoContent()
+    private static async Task<IResult> RevokeKeyAsync(string key, ApiKeyService keys, CancellationToken ct)
+    {
+        var (revoked, matches) = await keys.RevokeAsync(key, ct);
+        return revoked is not null ? Results.NoContent()
+            : matches.Count > 1 ? Results.Problem(statusCode: 409, title: "Several keys match",
+                detail: $"'{key}' is the id, name or prefix of {matches.Count} active keys ({ApiKeyService.Describe(matches)}); nothing was revoked. Revoke one by its prefix.")
             : Results.Problem(statusCode: 404, title: "Key not found", detail: $"No active API key has the id, name or prefix '{key}'.");
+    }
 
     private static IResult? Single(IReadOnlyList<ProjectedRecord> found, string what, string id, string? accountId)
     {

@@ -105,14 +105,17 @@ internal static class StoreCommands
         revoke.SetAction(async (result, ct) =>
         {
             await using var store = await OpenAsync(result, revokeDb, ct);
-            var n = await store.RevokeApiKeyAsync(result.GetRequiredValue(which), DateTimeOffset.UtcNow, ct);
-            if (n == 0)
+            var value = result.GetRequiredValue(which);
+            var (revoked, matches) = await new ApiKeyService(store, TimeProvider.System).RevokeAsync(value, ct);
+            if (revoked is null)
             {
-                await Console.Error.WriteLineAsync($"No active key has the id, name or prefix '{result.GetValue(which)}'.");
+                await Console.Error.WriteLineAsync(matches.Count > 1
+                    ? $"'{value}' is the id, name or prefix of {matches.Count} active keys ({ApiKeyService.Describe(matches)}); nothing was revoked. Revoke one by its prefix."
+                    : $"No active key has the id, name or prefix '{value}'.");
                 return 1;
             }
 
-            AnsiConsole.MarkupLineInterpolated(System.Globalization.CultureInfo.InvariantCulture, $"Revoked {n} key(s).");
+            AnsiConsole.MarkupLineInterpolated(System.Globalization.CultureInfo.InvariantCulture, $"Revoked {revoked.Scope} key #{revoked.Id} '{revoked.Name}' ({revoked.Prefix}).");
             return 0;
         });
 

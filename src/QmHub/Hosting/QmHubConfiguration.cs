@@ -39,7 +39,8 @@ public static class QmHubConfiguration
         catch (InvalidOperationException ex)
         {
             // "Failed to convert configuration value '4k' at 'QueueCapacity' to type 'System.Int32'."
-            throw new InvalidSettingsException([$"{ex.Message} Settings come from flags, QMHUB_* variables (QMHUB_QUEUE_CAPACITY sets QueueCapacity) and appsettings.json."]);
+            var setting = System.Text.RegularExpressions.Regex.Match(ex.Message, "at '([A-Za-z]+)'") is { Success: true } m ? m.Groups[1].Value : "QueueCapacity";
+            throw new InvalidSettingsException([$"{ex.Message} Settings come from flags, QMHUB_* variables ({EnvironmentName(setting)} sets {setting}) and appsettings.json."]);
         }
 
         var result = new QmHubOptionsValidator().Validate(null, options);
@@ -51,6 +52,10 @@ public static class QmHubConfiguration
 
         return options;
     }
+
+    /// <summary>The environment variable of a setting: <c>AckTimeoutSeconds</c> is <c>QMHUB_ACK_TIMEOUT_SECONDS</c>.</summary>
+    internal static string EnvironmentName(string setting) =>
+        EnvironmentPrefix + string.Concat(setting.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
 
     /// <summary>
     /// <c>QMHUB_WEBHOOK_PATH</c> becomes <c>WebhookPath</c> (underscores dropped, matched without case),

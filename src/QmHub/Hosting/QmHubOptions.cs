@@ -140,6 +140,12 @@ public sealed class QmHubOptionsValidator : IValidateOptions<QmHubOptions>
             {
                 failures.Add($"Urls (--urls, QMHUB_URLS): '{url}' is not an http:// or https:// address such as http://127.0.0.1:5080.");
             }
+            else if (uri.HostNameType == UriHostNameType.Dns && !uri.IsLoopback && url.IndexOfAny(['*', '+']) < 0)
+            {
+                // Kestrel binds a host name other than localhost to every interface, silently: a typo would expose the server.
+                failures.Add($"Urls (--urls, QMHUB_URLS): '{url}' names the host '{uri.Host}', which Kestrel would bind as every interface; "
+                    + "give an IP address (127.0.0.1 for this machine only, 0.0.0.0 or [::] for every interface), localhost, or * for every interface.");
+            }
         }
 
         Positive(failures, options.TimestampToleranceSeconds, "TimestampToleranceSeconds (QMHUB_TIMESTAMP_TOLERANCE_SECONDS)", allowZero: true);
@@ -147,13 +153,13 @@ public sealed class QmHubOptionsValidator : IValidateOptions<QmHubOptions>
         Positive(failures, options.QueueCapacity, "QueueCapacity (QMHUB_QUEUE_CAPACITY)");
         Positive(failures, options.MaxBatchSize, "MaxBatchSize (QMHUB_MAX_BATCH_SIZE)");
         Positive(failures, options.RetryAfterSeconds, "RetryAfterSeconds (QMHUB_RETRY_AFTER_SECONDS)");
-        if (options.AckTimeoutSeconds is <= 0 or > 60)
+        if (!(options.AckTimeoutSeconds > 0 && options.AckTimeoutSeconds <= 60))
         {
             failures.Add($"AckTimeoutSeconds (QMHUB_ACK_TIMEOUT_SECONDS) must be more than 0 and at most 60, got {options.AckTimeoutSeconds}.");
         }
 
         Positive(failures, options.SpoolMaxBytes, "SpoolMaxBytes (QMHUB_SPOOL_MAX_BYTES)");
-        if (options.CommitTimeoutSeconds <= 0 || options.CommitTimeoutSeconds >= options.AckTimeoutSeconds)
+        if (!(options.CommitTimeoutSeconds > 0 && options.CommitTimeoutSeconds < options.AckTimeoutSeconds))
         {
             // A hung database must be given up (and the batch spooled) before the requests' ack deadline passes.
             failures.Add($"CommitTimeoutSeconds (QMHUB_COMMIT_TIMEOUT_SECONDS) must be more than 0 and less than AckTimeoutSeconds ({options.AckTimeoutSeconds}), got {options.CommitTimeoutSeconds}.");

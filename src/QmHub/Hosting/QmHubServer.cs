@@ -52,8 +52,14 @@ public static partial class QmHubServer
             document.Info.Description = "Zoom Quality Management events, verified and stored. Every /api/v1 route needs 'Authorization: Bearer <api key>'.";
             return Task.CompletedTask;
         }));
-        // No protected payloads (the dashboard's cookie holds the API key itself, checked on every request): keys in memory.
+        // No protected payloads (the dashboard's cookie holds the API key itself, checked on every request): keys in memory,
+        // and the key manager (which ASP.NET starts anyway) keeps its ring in memory too instead of writing ~/.aspnet.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = new InMemoryXmlRepository());
+        // Its "No XML encryptor configured" warning is about keys written to disk, which these are not.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        // A query value or body that does not bind is answered with problem details naming the parameter, not an empty 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddZoomWebhooks<IngestHandler>(o =>
         {
             foreach (var secret in options.AllSecrets())
@@ -94,6 +100,19 @@ public static partial class QmHubServer
                 metrics.AckLatency.WithLabels(outcome).Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
         }));
+        app.Use(async (ctx, next) =>
+        {
+            try
+            {
+                await next(ctx);
+            }
+            catch (BadHttpRequestException ex) when (!ctx.Response.HasStarted)
+            {
+                // "Failed to bind parameter "int? limit" from "abc"."
+                await Results.Problem(statusCode: ex.StatusCode, title: "The request is not valid",
+                    detail: $"{ex.Message} The API's parameters and their types are in /openapi/v1.json.").ExecuteAsync(ctx);
+            }
+        });
         app.UseDashboardAssets();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -119,7 +138,8 @@ public static partial class QmHubServer
     /// </summary>
     private static async Task<IResult> ReadinessAsync(SpoolDrainer drainer, DeliverySpool spool, CancellationToken cancellationToken)
     {
-        var storeAvailable = await drainer.ProbeAsync(cancellationToken);
+        // The writer's view too: a commit that failed since the last probe makes the store unavailable until a probe succeeds.
+        var storeAvailable = await drainer.ProbeAsync(cancellationToken) && drainer.StoreAvailable;
         var status = storeAvailable && spool.Depth == 0 ? "ready" : storeAvailable || spool.HasRoom ? "degraded" : "unavailable";
         var answer = new ReadinessAnswer(status, storeAvailable, spool.HasRoom, spool.Depth, spool.Bytes);
         return Results.Json(answer, HostingJsonContext.Default.ReadinessAnswer,
@@ -150,7 +170,31 @@ public static partial class QmHubServer
         var store = app.Services.GetRequiredService<IQmStore>();
         var options = app.Services.GetRequiredService<IOptions<QmHubOptions>>().Value;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("QmHub");
-        var applied = await store.MigrateAsync(versions => LogMigrating(logger, versions, store.Description), cancellationToken);
+        // Before the migrations (which can take minutes): an address in use is a setting to fix, said in one line.
+        EnsureAddressesFree(options.Urls);
+        IReadOnlyList<int> applied;
+        try
+        {
+            applied = await store.MigrateAsync(
+                versions =>
+                {
+                    // Joined: a structured (JSON) log would show the list's type name, not its versions. Once per start.
+                    var list = string.Join(", ", versions);
+                    LogMigrating(logger, list, store.Description);
+                },
+                cancellationToken);
+        }
+        catch (System.Data.Common.DbException ex) when (store is QmHub.Storage.Sqlite.SqliteQmStore)
+        {
+            throw new InvalidSettingsException([$"Db (--db, QMHUB_DB): cannot use {store.Description}: {ex.Message}"]);
+        }
+
+        if (store is QmHub.Storage.Sqlite.SqliteQmStore && !await store.IsWritableAsync(cancellationToken))
+        {
+            throw new InvalidSettingsException([$"Db (--db, QMHUB_DB): {store.Description} cannot be written (a read-only file or directory, or a full disk): "
+                + "QmHub must commit every delivery before acknowledging it."]);
+        }
+
         if (applied.Count > 0)
         {
             var versions = string.Join(", ", applied);
@@ -169,8 +213,39 @@ public static partial class QmHubServer
         LogListening(logger, urls, options.WebhookPath, store.Description, secretNames);
     }
 
+    /// <summary>Refuses to start when another process listens on one of <paramref name="urls"/>' ports.</summary>
+    private static void EnsureAddressesFree(string urls)
+    {
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url.Replace("*", "0.0.0.0", StringComparison.Ordinal).Replace("+", "0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                || uri.Port == 0)
+            {
+                continue;
+            }
+
+            var address = uri.IsLoopback && uri.HostNameType == UriHostNameType.Dns ? System.Net.IPAddress.Loopback
+                : System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? ip : System.Net.IPAddress.Any;
+            using var socket = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            // As Kestrel binds: connections still closing on the port do not count, only a listener does.
+            socket.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.ReuseAddress, true);
+            try
+            {
+                socket.Bind(new System.Net.IPEndPoint(address, uri.Port));
+            }
+            catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                throw new InvalidSettingsException([$"Urls (--urls, QMHUB_URLS): {url} is in use by another process (port {uri.Port}); stop it or choose another port."]);
+            }
+            catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode is System.Net.Sockets.SocketError.AddressNotAvailable or System.Net.Sockets.SocketError.AccessDenied)
+            {
+                throw new InvalidSettingsException([$"Urls (--urls, QMHUB_URLS): cannot listen on {url}: {ex.Message}."]);
+            }
+        }
+    }
+
     [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Applying schema migrations {Versions} to {Store} before listening; one that rewrites a large table can take minutes")]
-    private static partial void LogMigrating(ILogger logger, IReadOnlyList<int> versions, string store);
+    private static partial void LogMigrating(ILogger logger, string versions, string store);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Applied migrations {Versions} to {Store}")]
     private static partial void LogMigrated(ILogger logger, string versions, string store);
@@ -192,6 +267,16 @@ public sealed record ReadinessAnswer(
     [property: System.Text.Json.Serialization.JsonPropertyName("spool_has_room")] bool SpoolHasRoom,
     [property: System.Text.Json.Serialization.JsonPropertyName("spool_depth")] long SpoolDepth,
     [property: System.Text.Json.Serialization.JsonPropertyName("spool_bytes")] long SpoolBytes);
+
+/// <summary>The data protection key ring, in memory: nothing QmHub protects outlives the process.</summary>
+internal sealed class InMemoryXmlRepository : Microsoft.AspNetCore.DataProtection.Repositories.IXmlRepository
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<System.Xml.Linq.XElement> _elements = new();
+
+    public IReadOnlyCollection<System.Xml.Linq.XElement> GetAllElements() => [.. _elements.Select(e => new System.Xml.Linq.XElement(e))];
+
+    public void StoreElement(System.Xml.Linq.XElement element, string friendlyName) => _elements.Enqueue(new System.Xml.Linq.XElement(element));
+}
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(HealthAnswer))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(ReadinessAnswer))]

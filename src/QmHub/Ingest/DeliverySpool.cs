@@ -40,6 +40,7 @@ public sealed class DeliverySpool : IDisposable
     private long _depth;     // records between _drained and _committed
     private bool _broken;
     private bool _refusedFull; // an append was refused for size and the log has not been emptied since
+    private bool _refusedByDisk; // the last append failed on the disk (full, read-only): no room until one succeeds
 
     private DeliverySpool(string directory, long maxBytes, FileStream lockFile, FileStream log)
     {
@@ -68,7 +69,7 @@ public sealed class DeliverySpool : IDisposable
     /// Whether the spool can take writes: the log is below its limit, no append has been refused for size since
     /// the log was last emptied, and no failed write has left it unusable.
     /// </summary>
-    public bool HasRoom => !Volatile.Read(ref _broken) && !Volatile.Read(ref _refusedFull) && Bytes < MaxBytes;
+    public bool HasRoom => !Volatile.Read(ref _broken) && !Volatile.Read(ref _refusedFull) && !Volatile.Read(ref _refusedByDisk) && Bytes < MaxBytes;
 
     /// <summary>
     /// Opens (creating if needed) the spool in <paramref name="directory"/>, takes its lock, and cuts off a torn
@@ -138,10 +139,12 @@ public sealed class DeliverySpool : IDisposable
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OperationCanceledException)
             {
+                Volatile.Write(ref _refusedByDisk, ex is not OperationCanceledException);
                 Restore();
                 throw;
             }
 
+            Volatile.Write(ref _refusedByDisk, false);
             Interlocked.Exchange(ref _committed, _committed + bytes.Length);
             Interlocked.Add(ref _depth, deliveries.Count);
         }

@@ -23,6 +23,8 @@ public sealed partial class IngestPipeline : BackgroundService
     private readonly ILogger<IngestPipeline> _logger;
     private readonly int _maxBatch;
     private readonly TimeSpan _commitTimeout;
+    private readonly FailureThrottle _commitFailures = new(TimeSpan.FromMinutes(1), TimeProvider.System);
+    private readonly FailureThrottle _spoolFailures = new(TimeSpan.FromMinutes(1), TimeProvider.System);
 
     /// <summary>Creates the pipeline.</summary>
     public IngestPipeline(IQmStore store, DeliverySpool spool, SpoolDrainer drainer, IOptions<QmHubOptions> options, IngestMetrics metrics, ILogger<IngestPipeline> logger)
@@ -118,7 +120,11 @@ public sealed partial class IngestPipeline : BackgroundService
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                LogCommitFailed(_logger, ex, batch.Count, _store.Description);
+                if (_commitFailures.ShouldLog(out var skipped))
+                {
+                    LogCommitFailed(_logger, ex, batch.Count, _store.Description, skipped);
+                }
+
                 _drainer.StoreFailed();
             }
         }
@@ -134,7 +140,11 @@ public sealed partial class IngestPipeline : BackgroundService
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            LogSpoolFailed(_logger, ex, batch.Count, _spool.Directory);
+            if (_spoolFailures.ShouldLog(out var skipped))
+            {
+                LogSpoolFailed(_logger, ex, batch.Count, _spool.Directory, skipped);
+            }
+
             foreach (var pending in batch)
             {
                 pending.Completion.TrySetException(new StoreUnavailableException(ex));
@@ -150,11 +160,11 @@ public sealed partial class IngestPipeline : BackgroundService
         }
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "Committing a batch of {Count} deliveries to {Store} failed; they go to the spool")]
-    private static partial void LogCommitFailed(ILogger logger, Exception exception, int count, string store);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "Committing a batch of {Count} deliveries to {Store} failed; they go to the spool ({Skipped} more such failures since the last logged one; logged at most once a minute)")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, int count, string store, int skipped);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Spooling a batch of {Count} deliveries to {Directory} failed; they were answered 503 and Zoom will retry")]
-    private static partial void LogSpoolFailed(ILogger logger, Exception exception, int count, string directory);
+    [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Spooling a batch of {Count} deliveries to {Directory} failed; they were answered 503 and Zoom will retry ({Skipped} more such failures since the last logged one; logged at most once a minute)")]
+    private static partial void LogSpoolFailed(ILogger logger, Exception exception, int count, string directory, int skipped);
 
     private sealed record Pending(IncomingEvent Incoming, TaskCompletionSource<IngestAck> Completion);
 }

@@ -26,6 +26,8 @@ public sealed partial class SpoolDrainer : BackgroundService
     private readonly ILogger<SpoolDrainer> _logger;
     private readonly int _maxBatch;
     private readonly SemaphoreSlim _spooled = new(0, 1);
+    private readonly FailureThrottle _drainFailures = new(TimeSpan.FromMinutes(1), TimeProvider.System);
+    private readonly FailureThrottle _readFailures = new(TimeSpan.FromMinutes(1), TimeProvider.System);
     private volatile bool _storeAvailable = true;
 
     /// <summary>Creates the drainer.</summary>
@@ -134,7 +136,11 @@ public sealed partial class SpoolDrainer : BackgroundService
                 catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
                 {
                     // A failing spool disk must not stop the host: the records stay where they are for the next attempt.
-                    LogSpoolReadFailed(_logger, ex, _spool.Directory);
+                    if (_readFailures.ShouldLog(out var skipped))
+                    {
+                        LogSpoolReadFailed(_logger, ex, _spool.Directory, skipped);
+                    }
+
                     drained = false;
                 }
 
@@ -163,7 +169,11 @@ public sealed partial class SpoolDrainer : BackgroundService
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            LogDrainFailed(_logger, ex, events.Count, _store.Description);
+            if (_drainFailures.ShouldLog(out var skipped))
+            {
+                LogDrainFailed(_logger, ex, events.Count, _store.Description, skipped);
+            }
+
             await ProbeAsync(stoppingToken);
             return false;
         }
@@ -191,11 +201,11 @@ public sealed partial class SpoolDrainer : BackgroundService
     [LoggerMessage(EventId = 111, Level = LogLevel.Information, Message = "{Store} is taking writes again; draining {Depth} spooled deliveries")]
     private static partial void LogStoreAvailable(ILogger logger, string store, long depth);
 
-    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Draining {Count} spooled deliveries into {Store} failed; they stay in the spool")]
-    private static partial void LogDrainFailed(ILogger logger, Exception exception, int count, string store);
+    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Draining {Count} spooled deliveries into {Store} failed; they stay in the spool ({Skipped} more such failures since the last logged one; logged at most once a minute)")]
+    private static partial void LogDrainFailed(ILogger logger, Exception exception, int count, string store, int skipped);
 
-    [LoggerMessage(EventId = 115, Level = LogLevel.Error, Message = "Reading or advancing spool {Directory} failed; retrying")]
-    private static partial void LogSpoolReadFailed(ILogger logger, Exception exception, string directory);
+    [LoggerMessage(EventId = 115, Level = LogLevel.Error, Message = "Reading or advancing spool {Directory} failed; retrying ({Skipped} more such failures since the last logged one; logged at most once a minute)")]
+    private static partial void LogSpoolReadFailed(ILogger logger, Exception exception, string directory, int skipped);
 
     [LoggerMessage(EventId = 113, Level = LogLevel.Information, Message = "Spool {Directory} drained")]
     private static partial void LogDrained(ILogger logger, string directory);

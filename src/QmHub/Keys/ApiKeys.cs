@@ -26,13 +26,26 @@ public sealed class ApiKeyService(IQmStore store, TimeProvider timeProvider)
 {
     private const string KeyPrefix = "qmh_";
 
-    /// <summary>Creates a key and returns it with its stored description. The key is not stored.</summary>
+    /// <summary>
+    /// Creates a key and returns it with its stored description. The key is not stored. The name must not be
+    /// an active key's name, nor look like an id or a prefix, so that revoking by it can only mean this key.
+    /// </summary>
     public async Task<(string Key, ApiKeyInfo Info)> CreateAsync(string name, string scope, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (!ApiKeyScopes.IsValid(scope))
         {
             throw new ArgumentException($"scope must be '{ApiKeyScopes.Read}' or '{ApiKeyScopes.Admin}', got '{scope}'", nameof(scope));
+        }
+
+        if (name.All(char.IsAsciiDigit) || name.StartsWith(KeyPrefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"name '{name}' looks like a key's id or prefix; give a name with a letter in it (who or what uses the key).");
+        }
+
+        if ((await store.ListApiKeysAsync(cancellationToken)).FirstOrDefault(k => k.RevokedAt is null && k.Name == name) is { } taken)
+        {
+            throw new ArgumentException($"an active key is already named '{name}' (#{taken.Id}, {taken.Prefix}); names tell keys apart, so choose another or revoke that one first.");
         }
 
         var key = KeyPrefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
@@ -68,6 +81,26 @@ public sealed class ApiKeyService(IQmStore store, TimeProvider timeProvider)
             return false;
         }
     }
+
+    /// <summary>
+    /// Revokes the one active key whose id, name or prefix is <paramref name="which"/>. Returns it; or, when none or
+    /// several match, nothing is revoked and <c>Matches</c> lists the active keys that matched (several: ambiguous).
+    /// </summary>
+    public async Task<(ApiKeyInfo? Revoked, IReadOnlyList<ApiKeyInfo> Matches)> RevokeAsync(string which, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(which);
+        var matches = (await store.ListApiKeysAsync(cancellationToken))
+            .Where(k => k.RevokedAt is null && (k.Name == which || k.Prefix == which || k.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == which))
+            .ToList();
+        // The store revokes only when exactly one key matches at that moment, so a key created meanwhile cannot widen it.
+        return matches.Count == 1 && await store.RevokeApiKeyAsync(which, timeProvider.GetUtcNow(), cancellationToken) == 1
+            ? (matches[0], matches)
+            : (null, matches);
+    }
+
+    /// <summary>One line per key, for a message that lists several.</summary>
+    public static string Describe(IEnumerable<ApiKeyInfo> keys) =>
+        string.Join("; ", keys.Select(k => $"#{k.Id} '{k.Name}' {k.Prefix} ({k.Scope})"));
 
     /// <summary>The active key's description, or <see langword="null"/> for an unknown or revoked key.</summary>
     public Task<ApiKeyInfo?> AuthenticateAsync(string key, CancellationToken cancellationToken) =>
