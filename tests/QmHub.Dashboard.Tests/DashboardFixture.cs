@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -5,6 +6,8 @@ using Microsoft.Playwright;
 using QmHub.Hosting;
 using QmHub.Simulation;
 using QmHub.Testing;
+using QmHub.Zoom.Models;
+using QmHub.Zoom.Signing;
 
 namespace QmHub.Dashboard.Tests;
 
@@ -77,6 +80,7 @@ public sealed class DashboardFixture : IAsyncLifetime, IDisposable
             ReceiverKeepsInvalidPayloads = true,
         });
         Load = await sender.SendAsync(ContactCenterSimulator.Generate(simulation));
+        await SendEvaluationAwaitingItsInteractionAsync();
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -85,6 +89,38 @@ public sealed class DashboardFixture : IAsyncLifetime, IDisposable
             Headless = true,
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         });
+    }
+
+    /// <summary>The evaluation sent for an interaction that never arrives: it makes the queue row without a queue.</summary>
+    public const string AwaitingEvaluationId = "awaiting-evaluation-1";
+
+    /// <summary>
+    /// An evaluation, made an hour ago, of a simulated agent's interaction that has not arrived (and never will): it
+    /// counts in the period for its agent, in no queue, as evaluations do while their interaction is unknown.
+    /// </summary>
+    private async Task SendEvaluationAwaitingItsInteractionAsync()
+    {
+        using var agents = await GetJsonAsync($"/api/v1/agents?{Period}&limit=500");
+        var agent = agents.RootElement.GetProperty("items").EnumerateArray()
+            .First(a => a.GetProperty("agent").GetProperty("id").GetString() != a.GetProperty("agent").GetProperty("name").GetString());
+        var userId = agent.GetProperty("agent").GetProperty("id").GetString()!;
+        var e = TestEvents.Evaluation(AwaitingEvaluationId, "interaction-not-arrived-1", eventTs: DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds(),
+            accountId: agent.GetProperty("account_id").GetString()!, ratio: 0.75, agentUserId: userId);
+        e = e with
+        {
+            Payload = e.Payload with
+            {
+                Object = e.Payload.Object with { AgentInfo = new AgentInfo { AgentUserId = userId, DisplayName = agent.GetProperty("agent").GetProperty("name").GetString() } },
+            },
+        };
+        var body = TestEvents.Bytes(e);
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/zoom") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
+        request.Headers.Add(ZoomSignature.TimestampHeader, ts.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(ZoomSignature.SignatureHeader, ZoomSignature.Compute(Secret, ts, body));
+        using var response = await Api.SendAsync(request);
+        response.EnsureSuccessStatusCode();
     }
 
     /// <summary>A new browser context (own cookies) at a viewport, signed in by cookie unless <paramref name="signedIn"/> is false.</summary>

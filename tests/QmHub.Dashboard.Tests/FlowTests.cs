@@ -277,8 +277,9 @@ public sealed partial class FlowTests(DashboardFixture fixture)
         using var agents = await fixture.GetJsonAsync($"/api/v1/agents?{fixture.Period}&channel_type=AUDIO&limit=500");
         Assert.Equal(agents.RootElement.GetProperty("items").GetArrayLength() + 1, lines.Length);
         Assert.Equal(await page.Locator("#leaderboard tbody tr").CountAsync() + 1, lines.Length);
-        Assert.Contains("channel_type=AUDIO", download.Url, StringComparison.Ordinal);
-        Assert.Contains("format=csv", download.Url, StringComparison.Ordinal);
+        var href = await page.GetByRole(AriaRole.Link, new() { Name = "Export CSV" }).GetAttributeAsync("href");
+        Assert.Contains("channel_type=AUDIO", href, StringComparison.Ordinal);
+        Assert.Contains("format=csv", href, StringComparison.Ordinal);
     }
 
     [Fact]

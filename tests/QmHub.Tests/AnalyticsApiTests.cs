@@ -338,6 +338,203 @@ public abstract class AnalyticsApiTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("/api/v1/summary?from=0001-01-02&to=2026-01-01", "from")]
+    [InlineData("/api/v1/summary?from=2026-01-01&to=9999-12-30", "to")]
+    [InlineData("/api/v1/agents?from=0001-01-01", "from")]
+    [InlineData("/api/v1/agents?from=0001-01-01&tz=America/New_York", "from")]
+    [InlineData("/api/v1/queues?from=1999-12-31&to=2026-01-01", "from")]
+    [InlineData("/api/v1/trends?metric=interactions&from=2026-01-01&to=9999-12-31&tz=Asia/Tokyo", "to")]
+    [InlineData("/api/v1/agents/u-ann?from=0001-01-01T00:00:00-05:00&to=2026-01-01", "from")]
+    [InlineData("/api/v1/interactions?from=2026-01-01T00:00:00Z&to=9999-12-31T23:59:59Z", "to")]
+    [InlineData("/api/v1/calibration?from=2099-12-31&to=2100-01-02", "to")]
+    public async Task Dates_outside_the_supported_range_are_a_400_naming_the_range(string path, string parameter)
+    {
+        using var response = await _server.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{path}: {(int)response.StatusCode} {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var detail = JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString()!;
+        Assert.Contains($"{parameter} must lie between 2000-01-01 and 2100-01-01 (UTC)", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_ends_of_the_supported_range_are_answered()
+    {
+        using var json = await GetJsonAsync("/api/v1/summary?from=2000-01-01&to=2100-01-01");
+        var row = Single(json);
+        Assert.Equal(7, row.GetProperty("interactions").GetInt64());
+        // As many days before (36,525; 1900 was no leap year).
+        Assert.Equal("1899-12-31T00:00:00+00:00", json.RootElement.GetProperty("period").GetProperty("previous_from").GetString());
+    }
+
+    [Theory]
+    [InlineData("/api/v1/agents/u-ann", "agent", "format=csv")]
+    [InlineData("/api/v1/agents/u-ann", "agent", "format=parquet")]
+    [InlineData("/api/v1/queues/q-billing", "queue", "format=ndjson")]
+    public async Task Detail_reports_refuse_an_export_format_and_say_which_routes_export(string path, string report, string format)
+    {
+        using var response = await _server.GetAsync($"{path}?{Period}&{format}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString()!;
+        Assert.Contains($"The {report} report is JSON only ({format} asked", detail, StringComparison.Ordinal);
+        Assert.Contains("/api/v1/summary, /agents, /queues, /trends, /calibration, /interactions and /events", detail, StringComparison.Ordinal);
+        Assert.Contains($"&format=csv", detail, StringComparison.Ordinal);
+
+        var request = new HttpRequestMessage(HttpMethod.Get, $"{path}?{Period}");
+        request.Headers.Authorization = new("Bearer", RunningServer.AdminKey);
+        request.Headers.Accept.ParseAdd("text/csv");
+        using var byAccept = await _server.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotAcceptable, byAccept.StatusCode);
+
+        using var json = await GetJsonAsync($"{path}?{Period}&format=json");
+        Assert.Equal(JsonValueKind.Object, json.RootElement.ValueKind);
+    }
+
+    [Fact]
+    public async Task Search_scores_carry_six_decimals_in_json_and_csv()
+    {
+        // (0.55 + 0.6) / 2 × 100 is 57.49999999999999 in binary floating point.
+        await PostAsync(Interaction("i-8", "2026-11-24T18:00:00Z", 300, 70));
+        await PostAsync(TestEvents.Evaluation("ev-8a", "i-8", eventTs: Ms("2026-11-24T19:00:00Z"), ratio: 0.55, type: "MANUAL"));
+        await PostAsync(TestEvents.Evaluation("ev-8b", "i-8", eventTs: Ms("2026-11-24T19:10:00Z"), ratio: 0.6, type: "AUTOMATED", evaluatorUserId: "u-bot"));
+
+        using var json = await GetJsonAsync($"/api/v1/interactions?{Period}&min_qa_score=55&max_qa_score=60");
+        var hit = Single(json);
+        Assert.Equal("i-8", hit.GetProperty("interaction_id").GetString());
+        Assert.Equal("57.5", hit.GetProperty("qa_score_pct").GetRawText());
+
+        using var csv = await _server.GetAsync($"/api/v1/interactions?{Period}&min_qa_score=55&max_qa_score=60&format=csv");
+        var row = (await csv.Content.ReadAsStringAsync()).Split("\r\n")[1];
+        Assert.True(row.StartsWith("acct-1,i-8,", StringComparison.Ordinal) && row.EndsWith(",2,57.5", StringComparison.Ordinal), row);
+
+        using var agent = await GetJsonAsync($"/api/v1/agents/u-ann?{Period}");
+        Assert.Equal("57.5", agent.RootElement.GetProperty("lowest_scored")[1].GetProperty("qa_score_pct").GetRawText());
+    }
+
+    [Fact]
+    public async Task A_total_over_nothing_is_zero_like_the_counts()
+    {
+        using var json = await GetJsonAsync($"/api/v1/agents?{Period}");
+        var bob = json.RootElement.GetProperty("items")[0];
+        Assert.Equal("Bob Builder", bob.GetProperty("agent").GetProperty("id").GetString());
+        Assert.Equal(0, bob.GetProperty("previous").GetProperty("interactions").GetInt64());
+        Assert.Equal("0", bob.GetProperty("previous").GetProperty("handle_time_s_total").GetRawText());
+        Assert.Equal("120", bob.GetProperty("change").GetProperty("handle_time_s_total").GetRawText());
+
+        using var csv = await _server.GetAsync($"/api/v1/agents?{Period}&format=csv");
+        var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n");
+        var header = lines[0].Split(',').ToList();
+        var cells = lines[1].Split(',');
+        Assert.Equal("0", cells[header.IndexOf("previous_handle_time_s_total")]);
+        Assert.Equal("120", cells[header.IndexOf("change_handle_time_s_total")]);
+    }
+
+    [Fact]
+    public async Task Previous_period_of_whole_local_days_has_as_many_local_days_across_a_dst_change()
+    {
+        // New York leaves daylight time on 2026-11-01: 2026-10-26..11-09 is 14 local days (337 hours); the 14 days before
+        // start at 2026-10-12 00:00 EDT (04:00Z). 2026-10-12T03:30Z is 2026-10-11 23:30 in New York: not in it.
+        await PostAsync(Interaction("i-dst-out", "2026-10-12T03:30:00Z", 100, 70));
+        await PostAsync(Interaction("i-dst-in", "2026-10-12T04:30:00Z", 100, 70));
+        await PostAsync(Interaction("i-dst-now", "2026-10-27T12:00:00Z", 100, 70));
+        const string dst = "from=2026-10-26&to=2026-11-09&tz=America/New_York";
+        foreach (var path in new[] { $"/api/v1/agents?{dst}", $"/api/v1/summary?{dst}", $"/api/v1/queues?{dst}", $"/api/v1/trends?metric=interactions&{dst}", $"/api/v1/calibration?{dst}" })
+        {
+            using var json = await GetJsonAsync(path);
+            var period = json.RootElement.GetProperty("period");
+            Assert.Equal("2026-10-12T00:00:00-04:00", period.GetProperty("previous_from").GetString());
+            // Calibration reads the projections on PostgreSQL, which keeps no calibration rollups.
+            Assert.True(path.Contains("/calibration", StringComparison.Ordinal) || period.GetProperty("source").GetString() == "rollups", path);
+        }
+
+        using (var detail = await GetJsonAsync($"/api/v1/agents/u-ann?{dst}"))
+        {
+            Assert.Equal("2026-10-12T00:00:00-04:00", detail.RootElement.GetProperty("period").GetProperty("previous_from").GetString());
+            Assert.Equal(1, detail.RootElement.GetProperty("previous").GetProperty("interactions").GetInt64());
+            Assert.Equal(1, detail.RootElement.GetProperty("interactions").GetInt64());
+        }
+
+        // The rollups' previous period equals the projections' (another sentiment target reads the projections).
+        using var rollups = await GetJsonAsync($"/api/v1/summary?{dst}");
+        using var projections = await GetJsonAsync($"/api/v1/summary?{dst}&sentiment_target=60");
+        Assert.Equal("projections", projections.RootElement.GetProperty("period").GetProperty("source").GetString());
+        Assert.Equal(1, Single(rollups).GetProperty("previous").GetProperty("interactions").GetInt64());
+        Assert.Equal(1, Single(projections).GetProperty("previous").GetProperty("interactions").GetInt64());
+
+        // A period that is not whole local days keeps its duration: 14 days and 1 hour before.
+        using var hours = await GetJsonAsync("/api/v1/summary?from=2026-10-26T12:00&to=2026-11-09T12:00&tz=America/New_York");
+        Assert.Equal("2026-10-12T11:00:00-04:00", hours.RootElement.GetProperty("period").GetProperty("previous_from").GetString());
+    }
+
+    [Fact]
+    public async Task Problems_quote_the_selected_period_as_local_dates()
+    {
+        using var unknown = await _server.GetAsync($"/api/v1/agents/nobody?{Period}");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var detail = JsonDocument.Parse(await unknown.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString()!;
+        Assert.Equal("No agent 'nobody' has interactions or evaluations from 2026-11-23 to 2026-11-25 (to exclusive, America/New_York), nor in the previous period, under these filters.", detail);
+
+        using var reversed = await _server.GetAsync("/api/v1/agents?from=2026-11-26&to=2026-11-25T12:30&tz=America/New_York");
+        Assert.Equal(HttpStatusCode.BadRequest, reversed.StatusCode);
+        var message = JsonDocument.Parse(await reversed.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString()!;
+        Assert.StartsWith("from (2026-11-26) must be before to (2026-11-25 12:30), in America/New_York;", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enumerated_filters_match_in_any_case_and_unknown_channels_are_a_400_listing_the_accepted_values()
+    {
+        foreach (var (asked, exact) in new[]
+        {
+            ("channel_type=audio", "channel_type=AUDIO"), ("channel_type=Video", "channel_type=VIDEO"), ("direction=INBOUND", "direction=inbound"),
+            ("language=en-us", "language=en-US"), ("language=EN-US", "language=en-US"),
+        })
+        {
+            using var expected = await GetJsonAsync($"/api/v1/interactions?{Period}&{exact}");
+            using var actual = await GetJsonAsync($"/api/v1/interactions?{Period}&{asked}");
+            Assert.NotEmpty(Ids(expected));
+            Assert.Equal(Ids(expected), Ids(actual));
+        }
+
+        using (var agents = await GetJsonAsync($"/api/v1/agents?{Period}&channel_type=video&direction=Inbound"))
+        {
+            Assert.Equal("Bob Builder", Single(agents).GetProperty("agent").GetProperty("id").GetString());
+        }
+
+        using var fax = await _server.GetAsync($"/api/v1/interactions?{Period}&channel_type=FAX");
+        Assert.Equal(HttpStatusCode.BadRequest, fax.StatusCode);
+        var detail = JsonDocument.Parse(await fax.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString()!;
+        Assert.Equal("channel_type must be one of VIDEO, MANUAL, SMS, AUDIO, WEB_CHAT (any case), got 'FAX'.", detail);
+    }
+
+    [Fact]
+    public async Task Trend_buckets_cut_by_the_period_say_so_with_the_part_they_cover()
+    {
+        using var json = await GetJsonAsync("/api/v1/trends?metric=interactions&interval=week&from=2026-11-18&to=2026-11-26&tz=America/New_York");
+        var items = json.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["2026-11-16T00:00:00-05:00", "2026-11-23T00:00:00-05:00"], items.Select(i => i.GetProperty("start").GetString()));
+        Assert.Equal(["2026-11-18T00:00:00-05:00", "2026-11-23T00:00:00-05:00"], items.Select(i => i.GetProperty("from").GetString()));
+        Assert.Equal(["2026-11-23T00:00:00-05:00", "2026-11-26T00:00:00-05:00"], items.Select(i => i.GetProperty("to").GetString()));
+        Assert.Equal([true, true], items.Select(i => i.GetProperty("partial").GetBoolean()));
+
+        using var whole = await GetJsonAsync("/api/v1/trends?metric=interactions&interval=week&from=2026-11-16&to=2026-11-30&tz=America/New_York");
+        Assert.All(whole.RootElement.GetProperty("items").EnumerateArray(), i =>
+        {
+            Assert.False(i.GetProperty("partial").GetBoolean());
+            Assert.Equal(i.GetProperty("start").GetString(), i.GetProperty("from").GetString());
+        });
+
+        using var agent = await GetJsonAsync($"/api/v1/agents/u-ann?{Period}&interval=week");
+        var bucket = Assert.Single(agent.RootElement.GetProperty("trend").EnumerateArray());
+        Assert.Equal(("2026-11-23T00:00:00-05:00", "2026-11-25T00:00:00-05:00", true),
+            (bucket.GetProperty("from").GetString(), bucket.GetProperty("to").GetString(), bucket.GetProperty("partial").GetBoolean()));
+
+        using var csv = await _server.GetAsync("/api/v1/trends?metric=interactions&interval=week&from=2026-11-18&to=2026-11-26&tz=America/New_York&format=csv");
+        var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("start,value,interactions,evaluations,from,to,partial", lines[0]);
+        Assert.Equal("2026-11-16T00:00:00.0000000-05:00,1,1,0,2026-11-18T00:00:00.0000000-05:00,2026-11-23T00:00:00.0000000-05:00,true", lines[1]);
+    }
+
     private static void AssertMetrics(
         JsonElement row, long interactions, long handleTotal, double handleAvg, double sentiment, double engagement, double below, long manual, long automated,
         double? qa, double coverage, double silence, double hold, double crosstalk, double silence10, double hold10, double crosstalk10)
@@ -371,7 +568,8 @@ public abstract class AnalyticsApiTests : IAsyncLifetime
     private static void AssertNoData(JsonElement row)
     {
         Assert.Equal(0, row.GetProperty("interactions").GetInt64());
-        foreach (var name in new[] { "handle_time_s_total", "handle_time_s_avg", "sentiment_avg", "engagement_avg", "below_sentiment_target_share", "qa_score_pct",
+        Assert.Equal(0, row.GetProperty("handle_time_s_total").GetInt64());
+        foreach (var name in new[] { "handle_time_s_avg", "sentiment_avg", "engagement_avg", "below_sentiment_target_share", "qa_score_pct",
             "coverage", "silence_per_interaction", "hold_per_interaction", "crosstalk_per_interaction", "silence_per_10min", "hold_per_10min", "crosstalk_per_10min" })
         {
             Assert.Equal(JsonValueKind.Null, row.GetProperty(name).ValueKind);

@@ -37,6 +37,39 @@ public static class AnalyticsDefinitions
     }
 
     /// <summary>
+    /// Where the period before [<paramref name="from"/>, <paramref name="to"/>) starts: when both ends are local midnights of
+    /// <paramref name="zone"/>, as many local calendar days before <paramref name="from"/> (so 14 days across a DST change are
+    /// 14 days, not 14 × 24 hours); otherwise the same duration before it. Local midnights are whole hours wherever the
+    /// zone's offsets are, so the rollups answer the previous period exactly whenever they answer this one.
+    /// </summary>
+    public static DateTimeOffset PreviousStart(DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        if (IsLocalMidnight(from, zone) && IsLocalMidnight(to, zone))
+        {
+            var start = TimeZoneInfo.ConvertTime(from, zone).Date;
+            var days = (TimeZoneInfo.ConvertTime(to, zone).Date - start).Days;
+            return LocalMidnight(start.AddDays(-days), zone);
+        }
+
+        return from - (to - from);
+    }
+
+    /// <summary>
+    /// The instant a local date starts in <paramref name="zone"/>: its midnight at the offset in force then (where a DST
+    /// change skips or repeats midnight, at the zone's standard offset, as <see cref="TimeZoneInfo.GetUtcOffset(DateTime)"/> gives it).
+    /// </summary>
+    public static DateTimeOffset LocalMidnight(DateTime date, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return new(date.Date, zone.GetUtcOffset(date.Date));
+    }
+
+    /// <summary>Whether <paramref name="instant"/> is the start of a local day of <paramref name="zone"/>.</summary>
+    public static bool IsLocalMidnight(DateTimeOffset instant, TimeZoneInfo zone) =>
+        LocalMidnight(TimeZoneInfo.ConvertTime(instant, zone).Date, zone) == instant;
+
+    /// <summary>
     /// Whether every offset the zone uses from <paramref name="from"/> to <paramref name="to"/> is a whole number of
     /// hours. Only the rules in force then count: nearly every zone began on a local mean time such as -4:56:02 in
     /// the 1800s, which says nothing about day boundaries of this decade.

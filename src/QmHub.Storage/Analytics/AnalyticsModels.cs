@@ -54,11 +54,17 @@ public sealed record AnalyticsFilter
     /// <summary>An interaction is below target when its sentiment score is less than this.</summary>
     public double SentimentTarget { get; init; } = AnalyticsDefinitions.DefaultSentimentTarget;
 
-    /// <summary>The same filter over another period.</summary>
-    public AnalyticsFilter For(DateTimeOffset from, DateTimeOffset to) => this with { From = from, To = to };
+    /// <summary>
+    /// Where the previous period starts (it ends at <see cref="From"/>): set from <see cref="AnalyticsDefinitions.PreviousStart"/>,
+    /// which counts whole local days as days; null: the same duration as this period.
+    /// </summary>
+    public DateTimeOffset? PreviousFrom { get; init; }
 
-    /// <summary>The period of the same length just before this one.</summary>
-    public AnalyticsFilter Previous() => For(From - (To - From), From);
+    /// <summary>The same filter over another period (whose previous period is then as long as it).</summary>
+    public AnalyticsFilter For(DateTimeOffset from, DateTimeOffset to) => this with { From = from, To = to, PreviousFrom = null };
+
+    /// <summary>The previous period: from <see cref="PreviousFrom"/>, or as long as this one, up to where this one starts.</summary>
+    public AnalyticsFilter Previous() => For(PreviousFrom ?? From - (To - From), From);
 }
 
 /// <summary>

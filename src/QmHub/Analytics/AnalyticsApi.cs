@@ -24,15 +24,15 @@ public static class AnalyticsApi
             .WithSummary("Per agent (user id when an evaluation revealed it, else name): volume, handle time, sentiment, engagement, QA score, coverage, behaviour rates, and the previous period; keyset pagination; CSV/NDJSON export")
             .Produces<ReportList<ReportRow>>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
         api.MapGet("/agents/{agent}", AgentAsync)
-            .WithSummary("One agent: the same metrics, its daily or weekly trend, lowest-scored interactions and scorecards")
-            .Produces<ReportRow>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("One agent: the same metrics, its daily or weekly trend, lowest-scored interactions and scorecards; JSON only (format=csv is a 400)")
+            .Produces<ReportRow>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status406NotAcceptable);
         api.MapGet("/queues", (HttpRequest http, [AsParameters] ReportParameters p, IAnalyticsStore store, TimeProvider time, IOptions<AnalyticsOptions> o, CancellationToken ct) =>
                 ListGroupsAsync(AnalyticsGrouping.Queue, http, p, store, time, o.Value, ct))
             .WithSummary("Per queue: the agent metrics plus channel, direction and disposition mix; keyset pagination; CSV/NDJSON export")
             .Produces<ReportList<ReportRow>>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
         api.MapGet("/queues/{queue_id}", QueueAsync)
-            .WithSummary("One queue: its metrics, mix and daily or weekly trend")
-            .Produces<ReportRow>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("One queue: its metrics, mix and daily or weekly trend; JSON only (format=csv is a 400)")
+            .Produces<ReportRow>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status406NotAcceptable);
         api.MapGet("/trends", TrendsAsync)
             .WithSummary("One metric (qa_score, sentiment, engagement, coverage, interactions, silence_rate, hold_rate, crosstalk_rate) per local day or week")
             .Produces<ReportList<TrendPoint>>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
@@ -78,15 +78,23 @@ public static class AnalyticsApi
         return Results.Json(new ReportList<ReportRow>(rows, next, request.Period(reports.SourceFor(request.Filter, null))), AnalyticsJsonContext.Default.ReportListReportRow);
     }
 
-    private static Task<IResult> AgentAsync(string agent, [AsParameters] ReportParameters p, IAnalyticsStore store, TimeProvider time, IOptions<AnalyticsOptions> o, CancellationToken ct) =>
-        DetailAsync(AnalyticsGrouping.Agent, agent, p, store, time, o.Value, ct);
+    private static Task<IResult> AgentAsync(HttpRequest http, string agent, [AsParameters] ReportParameters p, IAnalyticsStore store, TimeProvider time, IOptions<AnalyticsOptions> o, CancellationToken ct) =>
+        DetailAsync(http, AnalyticsGrouping.Agent, agent, p, store, time, o.Value, ct);
 
-    private static Task<IResult> QueueAsync(string queue_id, [AsParameters] ReportParameters p, IAnalyticsStore store, TimeProvider time, IOptions<AnalyticsOptions> o, CancellationToken ct) =>
-        DetailAsync(AnalyticsGrouping.Queue, queue_id, p, store, time, o.Value, ct);
+    private static Task<IResult> QueueAsync(HttpRequest http, string queue_id, [AsParameters] ReportParameters p, IAnalyticsStore store, TimeProvider time, IOptions<AnalyticsOptions> o, CancellationToken ct) =>
+        DetailAsync(http, AnalyticsGrouping.Queue, queue_id, p, store, time, o.Value, ct);
 
     private static async Task<IResult> DetailAsync(
-        AnalyticsGrouping grouping, string id, ReportParameters p, IAnalyticsStore store, TimeProvider time, AnalyticsOptions options, CancellationToken ct)
+        HttpRequest http, AnalyticsGrouping grouping, string id, ReportParameters p, IAnalyticsStore store, TimeProvider time, AnalyticsOptions options, CancellationToken ct)
     {
+        var agent = grouping == AnalyticsGrouping.Agent;
+        if (JsonOnly(p.Format, http, agent ? "agent" : "queue", agent
+            ? $"/api/v1/agents?agent={Uri.EscapeDataString(id)}&format=csv (its row) or /api/v1/interactions?agent={Uri.EscapeDataString(id)}&format=csv (its interactions)"
+            : $"/api/v1/queues?queue_id={Uri.EscapeDataString(id)}&format=csv (its row) or /api/v1/interactions?queue_id={Uri.EscapeDataString(id)}&format=csv (its interactions)") is { } notExported)
+        {
+            return notExported;
+        }
+
         if (Parse(p, time, options, out var request) is { } problem)
         {
             return problem;
@@ -177,6 +185,29 @@ public static class AnalyticsApi
         }
     }
 
+    /// <summary>The routes that export (<c>?format=csv|ndjson|parquet</c> or an <c>Accept</c> header), for messages about the ones that do not.</summary>
+    public const string ExportingRoutes = "/api/v1/summary, /agents, /queues, /trends, /calibration, /interactions and /events";
+
+    /// <summary>
+    /// Null when the request asks for JSON (by <c>?format=json</c>, no format, or an Accept header that names no export format);
+    /// otherwise the answer for a report that is JSON only: 400 for a <c>format</c> parameter, 406 for an Accept header,
+    /// naming the routes that export and <paramref name="instead"/>.
+    /// </summary>
+    public static IResult? JsonOnly(string? format, HttpRequest http, string report, string instead)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (string.IsNullOrEmpty(format) ? AnalyticsExport.Resolve(null, http) == ExportFormat.Json : format.Equals("json", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var asked = string.IsNullOrEmpty(format) ? $"Accept: {http.Headers.Accept}" : $"format={format}";
+        var detail = $"The {report} report is JSON only ({asked} asked for another format): exports are offered by {ExportingRoutes}. Use {instead}, or leave format out.";
+        return string.IsNullOrEmpty(format)
+            ? Results.Problem(statusCode: StatusCodes.Status406NotAcceptable, title: "Not acceptable", detail: detail)
+            : BadRequest(detail);
+    }
+
     /// <summary>The message for a metric that is missing or unknown.</summary>
     internal static string MetricProblem(string? metric) => $"metric must be one of {string.Join(", ", AnalyticsReports.TrendMetrics.Keys)}, got '{metric}'.";
 
@@ -201,8 +232,10 @@ public sealed class SearchParameters
 
     [FromQuery(Name = "evaluated")] public bool? Evaluated { get; init; }
 
+    /// <summary>A BCP 47 tag such as en-US, in any case.</summary>
     [FromQuery(Name = "language")] public string? Language { get; init; }
 
+    /// <summary>The disposition exactly as Zoom sent it (free text: "Resolved").</summary>
     [FromQuery(Name = "disposition")] public string? Disposition { get; init; }
 
     /// <summary>time (newest first, default) or score (lowest QA score first).</summary>
@@ -210,6 +243,29 @@ public sealed class SearchParameters
 
     /// <summary>What is wrong with these parameters, or null.</summary>
     public string? Problem() => Sort is null or "time" or "score" ? null : $"sort must be 'time' or 'score', got '{Sort}'.";
+
+    /// <summary>
+    /// A BCP 47 language tag in its conventional case (RFC 5646 section 2.1.1: tags are case-insensitive), as Zoom sends
+    /// them: language lower case, script title case, region upper case (en-us → en-US, zh-hant-tw → zh-Hant-TW); after
+    /// a singleton (extensions, private use) lower case.
+    /// </summary>
+    public static string LanguageTag(string tag)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        var parts = tag.Split('-');
+        var singleton = false;
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var part = parts[i];
+            singleton |= i > 0 && part.Length == 1;
+            parts[i] = i == 0 || singleton ? part.ToLowerInvariant()
+                : part.Length == 2 ? part.ToUpperInvariant()
+                : part.Length == 4 && part.All(char.IsAsciiLetter) ? char.ToUpperInvariant(part[0]) + part[1..].ToLowerInvariant()
+                : part.ToLowerInvariant();
+        }
+
+        return string.Join('-', parts);
+    }
 
     /// <summary>The search these parameters ask for over <paramref name="request"/>, <paramref name="limit"/> rows a page.</summary>
     public InteractionSearch ToSearch(ReportRequest request, int limit)
@@ -223,7 +279,7 @@ public sealed class SearchParameters
             MinSentiment = MinSentiment,
             MaxSentiment = MaxSentiment,
             Evaluated = Evaluated,
-            Language = string.IsNullOrEmpty(Language) ? null : Language,
+            Language = string.IsNullOrEmpty(Language) ? null : LanguageTag(Language),
             Disposition = string.IsNullOrEmpty(Disposition) ? null : Disposition,
             Sort = Sort == "score" ? InteractionSort.Score : InteractionSort.Time,
             Cursor = request.Cursor,

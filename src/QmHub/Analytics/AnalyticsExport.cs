@@ -24,7 +24,7 @@ public enum ExportFormat
     Parquet,
 }
 
-/// <summary>A column of an export: its name and the type of its values (string, long or double; any may be null).</summary>
+/// <summary>A column of an export: its name and the type of its values (string, long, double or bool; any may be null).</summary>
 public sealed record ExportColumn(string Name, Type Type)
 {
     /// <summary>A text column.</summary>
@@ -35,6 +35,9 @@ public sealed record ExportColumn(string Name, Type Type)
 
     /// <summary>A floating-point column.</summary>
     public static ExportColumn Real(string name) => new(name, typeof(double));
+
+    /// <summary>A yes/no column: <c>true</c> or <c>false</c> in CSV, a boolean in Parquet.</summary>
+    public static ExportColumn Flag(string name) => new(name, typeof(bool));
 }
 
 /// <summary>What an export of rows of <typeparamref name="T"/> holds: its columns, each row's values in their order, and its NDJSON form.</summary>
@@ -166,6 +169,10 @@ public static class AnalyticsExport
             {
                 await group.WriteAsync(field, batch.Select(r => r[i] as string ?? (r[i] is { } v ? Text(v) : null)).ToArray()!);
             }
+            else if (columns[i].Type == typeof(bool))
+            {
+                await group.WriteAsync<bool>(field, batch.Select(r => r[i] is bool v ? (bool?)v : null).ToArray());
+            }
             else if (columns[i].Type == typeof(long))
             {
                 await group.WriteAsync<long>(field, batch.Select(r => r[i] is { } v ? (long?)Convert.ToInt64(v, CultureInfo.InvariantCulture) : null).ToArray());
@@ -180,6 +187,7 @@ public static class AnalyticsExport
     private static string Text(object? value) => value switch
     {
         null => "",
+        bool b => b ? "true" : "false",
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         DateTimeOffset t => t.ToString("O", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),

@@ -5,7 +5,7 @@ namespace QmHub.Analytics;
 
 /// <summary>
 /// Every metric of a report row, computed from its sums. A metric with no data (an average of nothing, a
-/// rate over no handle time) is null, never 0; counts are counts, 0 when nothing was counted.
+/// rate over no handle time) is null, never 0; counts and totals are sums, 0 when nothing was counted.
 /// </summary>
 public record MetricValues
 {
@@ -23,8 +23,8 @@ public record MetricValues
     /// <summary>Interactions that started in the period.</summary>
     [JsonPropertyName("interactions")] public long Interactions { get; init; }
 
-    /// <summary>Sum of duration, seconds.</summary>
-    [JsonPropertyName("handle_time_s_total")] public long? HandleTimeSTotal { get; init; }
+    /// <summary>Sum of duration, seconds: 0 when nothing was counted, as for the counts.</summary>
+    [JsonPropertyName("handle_time_s_total")] public long HandleTimeSTotal { get; init; }
 
     /// <summary>Mean duration, seconds.</summary>
     [JsonPropertyName("handle_time_s_avg")] public double? HandleTimeSAvg { get; init; }
@@ -78,7 +78,7 @@ public record MetricValues
         return new MetricValues
         {
             Interactions = t.Interactions,
-            HandleTimeSTotal = t.HandleN > 0 ? t.HandleSSum : null,
+            HandleTimeSTotal = t.HandleSSum,
             HandleTimeSAvg = Ratio(t.HandleSSum, t.HandleN),
             SentimentAvg = Ratio(t.SentimentSum, t.SentimentN),
             EngagementAvg = Ratio(t.EngagementSum, t.EngagementN),
@@ -216,15 +216,30 @@ public sealed record TrendBucket : MetricValues
     }
 
     /// <summary>Local midnight starting the day or week, with the zone's offset.</summary>
-    [JsonPropertyName("start"), JsonPropertyOrder(-1)] public required DateTimeOffset Start { get; init; }
+    [JsonPropertyName("start"), JsonPropertyOrder(-4)] public required DateTimeOffset Start { get; init; }
+
+    /// <summary>Where the part of the bucket inside the period starts: <see cref="Start"/>, or the period's start in the first bucket.</summary>
+    [JsonPropertyName("from"), JsonPropertyOrder(-3)] public required DateTimeOffset CoveredFrom { get; init; }
+
+    /// <summary>Where the part of the bucket inside the period ends (exclusive): the next day or week, or the period's end in the last bucket.</summary>
+    [JsonPropertyName("to"), JsonPropertyOrder(-2)] public required DateTimeOffset CoveredTo { get; init; }
+
+    /// <summary>Whether the period cuts the bucket: it covers less than its whole day or week.</summary>
+    [JsonPropertyName("partial"), JsonPropertyOrder(-1)] public required bool Partial { get; init; }
 }
 
-/// <summary>One point of <c>GET /api/v1/trends</c>.</summary>
+/// <summary>
+/// One point of <c>GET /api/v1/trends</c>: the day or week starting at <see cref="Start"/>, of which the part
+/// [<see cref="From"/>, <see cref="To"/>) lies in the period; <see cref="Partial"/> when that is not all of it.
+/// </summary>
 public sealed record TrendPoint(
     [property: JsonPropertyName("start")] DateTimeOffset Start,
     [property: JsonPropertyName("value")] double? Value,
     [property: JsonPropertyName("interactions")] long Interactions,
-    [property: JsonPropertyName("evaluations")] long Evaluations);
+    [property: JsonPropertyName("evaluations")] long Evaluations,
+    [property: JsonPropertyName("from")] DateTimeOffset From,
+    [property: JsonPropertyName("to")] DateTimeOffset To,
+    [property: JsonPropertyName("partial")] bool Partial);
 
 /// <summary>An agent's evaluations on one scorecard.</summary>
 public sealed record ScorecardRow(
@@ -302,7 +317,7 @@ public sealed record InteractionRow
             HoldEventCount = h.HoldEventCount,
             CrosstalkEventCount = h.CrosstalkEventCount,
             Evaluations = h.Evaluations,
-            QaScorePct = h.QaScorePct,
+            QaScorePct = h.QaScorePct is { } score ? MetricValues.Round(score) : null,
         };
     }
 
@@ -320,7 +335,8 @@ public sealed record ReportPeriod(
     [property: JsonPropertyName("to")] DateTimeOffset To,
     [property: JsonPropertyName("previous_from")] DateTimeOffset PreviousFrom,
     [property: JsonPropertyName("tz")] string Tz,
-    [property: JsonPropertyName("source")] string Source);
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("sentiment_target")] double SentimentTarget);
 
 /// <summary>A list answer: <c>{"items": [...], "next_cursor": ...}</c> with the period it covers.</summary>
 public sealed record ReportList<T>(

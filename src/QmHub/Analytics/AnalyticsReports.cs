@@ -107,7 +107,7 @@ public sealed class AnalyticsReports(IAnalyticsStore store, AnalyticsSource? for
         if (keys.Count == 0)
         {
             return new DetailAnswer(null, 404, $"Unknown {what}",
-                $"No {what} '{id}' has interactions or evaluations from {request.Filter.Previous().From:O} to {request.Filter.To:O} under these filters.");
+                $"No {what} '{id}' has interactions or evaluations from {request.DescribePeriod()}, nor in the previous period, under these filters.");
         }
 
         if (keys.Count > 1)
@@ -131,7 +131,7 @@ public sealed class AnalyticsReports(IAnalyticsStore store, AnalyticsSource? for
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(select);
-        return (await TrendAsync(request, request.Filter, ct)).Select(b => new TrendPoint(b.Start, select(b), b.Interactions, b.Evaluations)).ToList();
+        return (await TrendAsync(request, request.Filter, ct)).Select(b => new TrendPoint(b.Start, select(b), b.Interactions, b.Evaluations, b.CoveredFrom, b.CoveredTo, b.Partial)).ToList();
     }
 
     /// <summary>Scorer agreement, evaluator bias and the worst disagreements.</summary>
@@ -188,7 +188,15 @@ public sealed class AnalyticsReports(IAnalyticsStore store, AnalyticsSource? for
         var boundaries = AnalyticsDefinitions.Boundaries(request.Zone, request.Weekly, filter.From, filter.To);
         var buckets = await store.SeriesAsync(filter, SourceFor(filter, request.Zone), boundaries, ct);
         return buckets
-            .Select(b => new TrendBucket(MetricValues.From(b.Totals)) { Start = AnalyticsDefinitions.LocalBucket(b.StartMs, request.Zone, request.Weekly) })
+            .Select((b, i) =>
+            {
+                // The store answers one bucket per pair of boundaries, in order: this one covers [boundaries[i], boundaries[i + 1]).
+                var start = AnalyticsDefinitions.LocalBucket(b.StartMs, request.Zone, request.Weekly);
+                var end = AnalyticsDefinitions.LocalMidnight(start.DateTime.AddDays(request.Weekly ? 7 : 1), request.Zone);
+                var from = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(boundaries[i]), request.Zone);
+                var to = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(boundaries[i + 1]), request.Zone);
+                return new TrendBucket(MetricValues.From(b.Totals)) { Start = start, CoveredFrom = from, CoveredTo = to, Partial = from != start || to != end };
+            })
             .ToList();
     }
 

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using QmHub.Storage.Analytics;
+using QmHub.Zoom.Models;
 
 namespace QmHub.Analytics;
 
@@ -16,10 +17,10 @@ public sealed class AnalyticsOptions
 /// <summary>The query string every report takes.</summary>
 public sealed class ReportParameters
 {
-    /// <summary>Start (ISO 8601; a date alone is local midnight in tz). Default: 30 days before to.</summary>
+    /// <summary>Start (ISO 8601; a date alone is local midnight in tz), 2000-01-01 or later. Default: 30 days before to.</summary>
     [FromQuery(Name = "from")] public string? From { get; init; }
 
-    /// <summary>End, exclusive. Default: the end of today in tz.</summary>
+    /// <summary>End, exclusive, 2100-01-01 or earlier. Default: the end of today in tz.</summary>
     [FromQuery(Name = "to")] public string? To { get; init; }
 
     /// <summary>IANA zone of day and week buckets and of dates; default UTC.</summary>
@@ -31,8 +32,10 @@ public sealed class ReportParameters
 
     [FromQuery(Name = "agent")] public string? Agent { get; init; }
 
+    /// <summary>One of the channel types the Zoom specification lists (AUDIO, VIDEO, SMS, WEB_CHAT, MANUAL), in any case; another is a 400.</summary>
     [FromQuery(Name = "channel_type")] public string? ChannelType { get; init; }
 
+    /// <summary>inbound or outbound, in any case; the specification leaves the set open, so any other value matches exactly as sent.</summary>
     [FromQuery(Name = "direction")] public string? Direction { get; init; }
 
     /// <summary>Overrides Analytics:SentimentTarget for this request.</summary>
@@ -58,9 +61,40 @@ public sealed record ReportRequest(AnalyticsFilter Filter, TimeZoneInfo Zone, st
     /// <summary>The most rows per page.</summary>
     public const int MaxLimit = 500;
 
+    /// <summary>The earliest instant a period may start at: Zoom Quality Management has no data from before it.</summary>
+    public static readonly DateTimeOffset EarliestSupported = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The latest instant a period may end at. The previous period of any supported period is representable too.</summary>
+    public static readonly DateTimeOffset LatestSupported = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The directions Zoom documents; <c>direction=</c> matches them in any case (the specification leaves others open: those match as sent).</summary>
+    public static IReadOnlyList<string> Directions { get; } = ["inbound", "outbound"];
+
+    /// <summary>The message for a period outside <see cref="EarliestSupported"/>..<see cref="LatestSupported"/>.</summary>
+    public static string RangeProblem(string name, string? text) =>
+        $"{name} must lie between {EarliestSupported:yyyy-MM-dd} and {LatestSupported:yyyy-MM-dd} (UTC), the range reports cover; got {name}='{text}'.";
+
     /// <summary>The period the answer covers and where its sums come from.</summary>
     public ReportPeriod Period(AnalyticsSource source) =>
-        new(Filter.From, Filter.To, Filter.Previous().From, ZoneName, source == AnalyticsSource.Rollups ? "rollups" : "projections");
+        new(Filter.From, Filter.To, Filter.Previous().From, ZoneName, source == AnalyticsSource.Rollups ? "rollups" : "projections", Filter.SentimentTarget);
+
+    /// <summary>The period as a person reads it, such as "2026-11-23 to 2026-11-25 (to exclusive, America/New_York)".</summary>
+    public string DescribePeriod() => Describe(Filter.From, Filter.To, Zone, ZoneName);
+
+    /// <summary>A period as a person reads it: local dates (or local date-times when not at midnight) in the zone.</summary>
+    public static string Describe(DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone, string zoneName) =>
+        $"{Readable(from, zone)} to {Readable(to, zone)} (to exclusive, {zoneName})";
+
+    /// <summary>An instant as a local date in the zone when it is a local midnight, else as a local date and time.</summary>
+    public static string Readable(DateTimeOffset instant, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var local = TimeZoneInfo.ConvertTime(instant, zone);
+        var format = AnalyticsDefinitions.IsLocalMidnight(instant, zone) ? "yyyy-MM-dd"
+            : local.Second == 0 && local.Millisecond == 0 ? "yyyy-MM-dd HH:mm"
+            : local.Millisecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.fff";
+        return local.ToString(format, CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Parses the query string; the error names the parameter.</summary>
     public static bool TryParse(ReportParameters p, DateTimeOffset now, double defaultTarget, out ReportRequest request, out string error)
@@ -75,15 +109,33 @@ public sealed record ReportRequest(AnalyticsFilter Filter, TimeZoneInfo Zone, st
         }
 
         var today = TimeZoneInfo.ConvertTime(now, zone).Date;
-        if (!TryInstant(p.To, zone, LocalMidnight(today.AddDays(1), zone), out var to) || !TryInstant(p.From, zone, LocalMidnight(TimeZoneInfo.ConvertTime(to, zone).Date.AddDays(-30), zone), out var from))
+        if (ParseInstant("to", p.To, zone, () => AnalyticsDefinitions.LocalMidnight(today.AddDays(1), zone), out var to) is { } toProblem)
         {
-            error = $"from and to must be ISO 8601 dates or date-times, got from='{p.From}', to='{p.To}'.";
+            error = toProblem;
+            return false;
+        }
+
+        if (ParseInstant("from", p.From, zone, () => AnalyticsDefinitions.LocalMidnight(TimeZoneInfo.ConvertTime(to, zone).Date.AddDays(-30), zone), out var from) is { } fromProblem)
+        {
+            error = fromProblem;
+            return false;
+        }
+
+        if (from < EarliestSupported)
+        {
+            error = RangeProblem("from", p.From ?? Readable(from, zone));
+            return false;
+        }
+
+        if (to > LatestSupported)
+        {
+            error = RangeProblem("to", p.To ?? Readable(to, zone));
             return false;
         }
 
         if (from >= to)
         {
-            error = $"from ({from:O}) must be before to ({to:O}).";
+            error = $"from ({Readable(from, zone)}) must be before to ({Readable(to, zone)}), in {zoneName}; to is exclusive, so one day D is from=D&to=the day after D.";
             return false;
         }
 
@@ -106,15 +158,30 @@ public sealed record ReportRequest(AnalyticsFilter Filter, TimeZoneInfo Zone, st
             return false;
         }
 
+        string? channel = null;
+        if (Empty(p.ChannelType) is { } askedChannel)
+        {
+            channel = ChannelType.KnownValues.FirstOrDefault(v => string.Equals(v, askedChannel, StringComparison.OrdinalIgnoreCase));
+            if (channel is null)
+            {
+                error = $"channel_type must be one of {string.Join(", ", ChannelType.KnownValues)} (any case), got '{askedChannel}'.";
+                return false;
+            }
+        }
+
+        var direction = Empty(p.Direction) is { } askedDirection
+            ? Directions.FirstOrDefault(v => string.Equals(v, askedDirection, StringComparison.OrdinalIgnoreCase)) ?? askedDirection
+            : null;
         var filter = new AnalyticsFilter
         {
             From = from,
             To = to,
+            PreviousFrom = AnalyticsDefinitions.PreviousStart(from, to, zone),
             AccountId = Empty(p.AccountId),
             QueueId = Empty(p.QueueId),
             Agent = Empty(p.Agent),
-            ChannelType = Empty(p.ChannelType),
-            Direction = Empty(p.Direction),
+            ChannelType = channel,
+            Direction = direction,
             SentimentTarget = p.SentimentTarget ?? defaultTarget,
         };
         request = new ReportRequest(filter, zone, zoneName, p.Interval == "week", limit, Empty(p.Cursor));
@@ -124,30 +191,46 @@ public sealed record ReportRequest(AnalyticsFilter Filter, TimeZoneInfo Zone, st
 
     private static string? Empty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
-    private static DateTimeOffset LocalMidnight(DateTime date, TimeZoneInfo zone) => new(date, zone.GetUtcOffset(date));
-
-    private static bool TryInstant(string? text, TimeZoneInfo zone, DateTimeOffset fallback, out DateTimeOffset instant)
+    /// <summary>Reads from or to: null when it parsed (or was left out: then <paramref name="fallback"/>), else the problem.</summary>
+    private static string? ParseInstant(string name, string? text, TimeZoneInfo zone, Func<DateTimeOffset> fallback, out DateTimeOffset instant)
     {
-        instant = fallback;
-        if (string.IsNullOrEmpty(text))
+        instant = default;
+        try
         {
-            return true;
-        }
+            if (string.IsNullOrEmpty(text))
+            {
+                instant = fallback();
+                return null;
+            }
 
-        if (DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            if (DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                instant = AnalyticsDefinitions.LocalMidnight(date, zone);
+                return null;
+            }
+
+            if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
+            {
+                return $"{name} must be an ISO 8601 date (2026-11-23) or date-time (2026-11-23T08:00, local in tz, or with an offset), got {name}='{text}'.";
+            }
+
+            if (parsed.Kind == DateTimeKind.Unspecified)
+            {
+                instant = new DateTimeOffset(parsed, zone.GetUtcOffset(parsed));
+                return null;
+            }
+
+            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out instant))
+            {
+                return RangeProblem(name, text);
+            }
+
+            return null;
+        }
+        catch (ArgumentOutOfRangeException)
         {
-            instant = LocalMidnight(date, zone);
-            return true;
+            // A date at the very ends of the calendar whose UTC instant the offset pushes past them.
+            return RangeProblem(name, text);
         }
-
-        if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
-        {
-            return false;
-        }
-
-        instant = parsed.Kind == DateTimeKind.Unspecified
-            ? new DateTimeOffset(parsed, zone.GetUtcOffset(parsed))
-            : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-        return true;
     }
 }

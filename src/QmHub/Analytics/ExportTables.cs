@@ -11,10 +11,13 @@ public static class ExportTables
     /// <summary>Interaction search hits.</summary>
     public static ExportTable<InteractionRow> Interactions { get; } = new(InteractionRow.Columns, r => r.Values(), AnalyticsJsonContext.Default.InteractionRow);
 
-    /// <summary>Trend points.</summary>
+    /// <summary>Trend points: the day or week, its value, and the part of it inside the period (<c>from</c>, <c>to</c>, <c>partial</c>).</summary>
     public static ExportTable<TrendPoint> TrendPoints { get; } = new(
-        [ExportColumn.Text("start"), ExportColumn.Real("value"), ExportColumn.Whole("interactions"), ExportColumn.Whole("evaluations")],
-        t => [t.Start, t.Value, t.Interactions, t.Evaluations], AnalyticsJsonContext.Default.TrendPoint);
+        [
+            ExportColumn.Text("start"), ExportColumn.Real("value"), ExportColumn.Whole("interactions"), ExportColumn.Whole("evaluations"),
+            ExportColumn.Text("from"), ExportColumn.Text("to"), ExportColumn.Flag("partial"),
+        ],
+        t => [t.Start, t.Value, t.Interactions, t.Evaluations, t.From, t.To, t.Partial], AnalyticsJsonContext.Default.TrendPoint);
 
     /// <summary>The calibration report, one table: scorecard rows, evaluator rows, then one row per evaluation behind each worst disagreement.</summary>
     public static ExportTable<CalibrationRow> CalibrationRows { get; } = new(CalibrationRow.Columns, r => r.Values(), AnalyticsJsonContext.Default.CalibrationRow);

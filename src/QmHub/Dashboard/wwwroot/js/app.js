@@ -1,6 +1,7 @@
 // The dashboard's router: client-side routes (History API) with every view's state in the URL query.
 import { h, disposeCharts, drawCharts, dropCharts } from './ui.js';
 import { ApiError } from './api.js';
+import { toolbar } from './toolbar.js';
 import * as overview from './pages/overview.js';
 import * as agents from './pages/agents.js';
 import * as agent from './pages/agent.js';
@@ -11,16 +12,17 @@ import * as interactions from './pages/interactions.js';
 import * as interaction from './pages/interaction.js';
 import * as events from './pages/events.js';
 
+// [path, page, nav section, whether the page reports over a period (and so keeps the period picker on an error)]
 const routes = [
-  [/^\/$/, overview, 'overview'],
-  [/^\/agents\/?$/, agents, 'agents'],
-  [/^\/agents\/(.+)$/, agent, 'agents'],
-  [/^\/queues\/?$/, queues, 'queues'],
-  [/^\/queues\/(.+)$/, queue, 'queues'],
-  [/^\/calibration\/?$/, calibration, 'calibration'],
-  [/^\/interactions\/?$/, interactions, 'interactions'],
-  [/^\/interactions\/(.+)$/, interaction, 'interactions'],
-  [/^\/events\/?$/, events, 'events'],
+  [/^\/$/, overview, 'overview', true],
+  [/^\/agents\/?$/, agents, 'agents', true],
+  [/^\/agents\/(.+)$/, agent, 'agents', true],
+  [/^\/queues\/?$/, queues, 'queues', true],
+  [/^\/queues\/(.+)$/, queue, 'queues', true],
+  [/^\/calibration\/?$/, calibration, 'calibration', true],
+  [/^\/interactions\/?$/, interactions, 'interactions', true],
+  [/^\/interactions\/(.+)$/, interaction, 'interactions', false],
+  [/^\/events\/?$/, events, 'events', false],
 ];
 
 /** The query parameters that every page keeps when moving to another (the period). */
@@ -36,21 +38,25 @@ async function render(focus) {
   controller = new AbortController();
   const path = location.pathname;
   const params = new URLSearchParams(location.search);
-  const match = routes.map(([re, page, section]) => [re.exec(path), page, section]).find(([m]) => m);
+  const match = routes.map(([re, page, section, period]) => [re.exec(path), page, section, period]).find(([m]) => m);
   updateNav(match?.[2], params);
   main.setAttribute('aria-busy', 'true');
   dropCharts();
   main.replaceChildren(h('p', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Loading…'));
   let title = 'Not found';
   let node;
+  const ctx = { path, params, id: match?.[0][1] ? decodeURIComponent(match[0][1]) : null, signal: controller.signal, navigate };
   try {
     if (!match) throw new ApiError(404, 'Not found', `There is no dashboard page at ${path}.`);
-    const ctx = { path, params, id: match[0][1] ? decodeURIComponent(match[0][1]) : null, signal: controller.signal, navigate };
     ({ title, node } = await match[1].render(ctx));
   } catch (error) {
     if (error.name === 'AbortError' || mine !== generation) return;
     title = 'Error';
-    node = h('div', { class: 'page' }, h('h1', null, error.status === 404 ? 'Not found' : 'Something went wrong'),
+    // A report page keeps its period picker, so that a period the API refused can be corrected here; the other
+    // parameters of the view (filters, order) are kept when it is applied.
+    const keep = [...new Set(params.keys())].filter((k) => !['from', 'to', 'tz', 'cursor'].includes(k));
+    node = h('div', { class: 'page' }, h('h1', null, error.status === 404 ? 'Not found' : error.status === 400 ? 'This view cannot be shown' : 'Something went wrong'),
+      match?.[3] ? toolbar(ctx, null, { keep }) : null,
       h('p', { class: 'error', role: 'alert' }, error.message),
       h('p', null, h('a', { href: '/', 'data-nav': true }, 'Back to the overview')));
   }

@@ -20,10 +20,10 @@ export function queueOptions(answer) {
   return answer.items.filter((r) => r.queue.id).map((r) => [r.queue.id, r.queue.name ?? r.queue.id]);
 }
 
-/** The query the API gets for a report: the period and the filters from the page's URL. */
+/** The query the API gets for a report: the period, the filters and the sentiment target from the page's URL. */
 export function reportQuery(params, extra = []) {
   const q = new URLSearchParams();
-  for (const k of ['from', 'to', 'tz', ...REPORT_FILTERS, ...extra]) {
+  for (const k of ['from', 'to', 'tz', ...REPORT_FILTERS, 'sentiment_target', ...extra]) {
     const v = params.get(k);
     if (v) q.set(k, v);
   }
@@ -54,10 +54,25 @@ function zones(current) {
 export function toolbar(ctx, period, { filters = [], exportPath = null, exportQuery = null, exportLabel = 'Export CSV', keep = [] } = {}) {
   const { params } = ctx;
   const tz = params.get('tz') || period?.tz || 'UTC';
-  const from = period ? period.from.slice(0, 10) : params.get('from') ?? '';
+  const from = period ? period.from.slice(0, 10) : (params.get('from') ?? '').slice(0, 10);
   const toIso = period ? period.to : params.get('to') ?? '';
   const through = toIso ? (toIso.length <= 10 || toIso.slice(11, 19) === '00:00:00' ? addDays(toIso.slice(0, 10), -1) : toIso.slice(0, 10)) : '';
 
+  const problem = h('p', { class: 'form-error', id: 'period-problem', role: 'alert', hidden: true });
+  const showProblem = (form, text) => {
+    problem.textContent = text;
+    problem.hidden = !text;
+    for (const name of ['from', 'through']) {
+      const input = form.elements.namedItem(name);
+      if (text) {
+        input.setAttribute('aria-invalid', 'true');
+        input.setAttribute('aria-describedby', 'period-problem');
+      } else {
+        input.removeAttribute('aria-invalid');
+        input.removeAttribute('aria-describedby');
+      }
+    }
+  };
   const go = (values) => {
     const q = new URLSearchParams();
     for (const k of keep) if (params.get(k)) q.set(k, params.get(k));
@@ -98,7 +113,22 @@ export function toolbar(ctx, period, { filters = [], exportPath = null, exportQu
     return h('div', { class: 'field' }, h('label', { for: id }, f.label), control);
   });
 
-  const form = h('form', { class: 'toolbar', 'aria-label': 'Period and filters', onsubmit: (event) => { event.preventDefault(); go(collect(event.target)); } },
+  const submit = (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const f = String(new FormData(form).get('from') || '');
+    const t = String(new FormData(form).get('through') || '');
+    if (f && t && f > t) {
+      showProblem(form, `From (${longDate(f)}) is after Through (${longDate(t)}): choose a From on or before Through. Through is the last day included.`);
+      form.elements.namedItem('from').focus();
+      return;
+    }
+    showProblem(form, '');
+    go(collect(form));
+  };
+  const form = h('form', { class: 'toolbar', 'aria-label': 'Period and filters', onsubmit: submit, oninput: (event) => {
+    if (!problem.hidden && ['from', 'through'].includes(event.target.name)) showProblem(event.currentTarget, '');
+  } },
     h('fieldset', { class: 'period' },
       h('legend', null, 'Period'),
       h('div', { class: 'field' }, h('label', { for: 'period-from' }, 'From'), h('input', { id: 'period-from', name: 'from', type: 'date', value: from })),
@@ -108,7 +138,8 @@ export function toolbar(ctx, period, { filters = [], exportPath = null, exportQu
       h('div', { class: 'presets', role: 'group', 'aria-label': 'Quick periods' },
         h('button', { type: 'button', class: 'btn btn-quiet', onclick: preset(7) }, '7 days'),
         h('button', { type: 'button', class: 'btn btn-quiet', onclick: preset(30) }, '30 days'),
-        h('button', { type: 'button', class: 'btn btn-quiet', onclick: preset(90) }, '90 days'))),
+        h('button', { type: 'button', class: 'btn btn-quiet', onclick: preset(90) }, '90 days')),
+      problem),
     filters.length ? h('fieldset', { class: 'filters' }, h('legend', null, 'Filters'), filterFields) : null,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'btn btn-primary' }, 'Apply'),
@@ -118,6 +149,11 @@ export function toolbar(ctx, period, { filters = [], exportPath = null, exportQu
   return h('details', { class: 'toolbar-box', open: window.matchMedia('(min-width: 701px)').matches },
     h('summary', null, h('span', { class: 'summary-title' }, 'Period and filters'), h('span', { class: 'summary-value' }, label)),
     form);
+}
+
+/** A date (YYYY-MM-DD) as "Nov 26, 2026". */
+export function longDate(date) {
+  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric', year: 'numeric' }).format(new Date(Date.UTC(...splitDate(date))));
 }
 
 function shortPeriod(period) {

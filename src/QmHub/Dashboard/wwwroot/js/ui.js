@@ -85,6 +85,20 @@ export const METRICS = {
   crosstalk_per_10min: { label: 'Crosstalk / 10 min', kind: 'rate', good: false },
 };
 
+/** The column of the share below the sentiment target, naming the target in use (the API's period.sentiment_target). */
+export function belowTargetLabel(target) {
+  return {
+    label: `Below sentiment target (< ${target})`,
+    title: `Share of interactions whose sentiment score is below ${target}, the sentiment target (Zoom recommends above 61; change it with Sentiment target)`,
+  };
+}
+
+/** The queue row without a queue whose figures are only evaluations: their interaction has not arrived yet. */
+export const AWAITING_INTERACTION = {
+  label: 'Evaluations awaiting their interaction',
+  title: 'evaluations whose interaction has not arrived yet. They count in no queue, by their own time, until it arrives; then they move to its queue.',
+};
+
 export function show(metric, value) {
   return fmt[METRICS[metric].kind](value);
 }
@@ -116,7 +130,7 @@ export function table(caption, columns, rows, { sort = null, empty = 'Nothing in
       ? h('a', { href: sort.href(c.sort), class: 'sort', 'data-nav': true },
         c.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, active ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ' ↕'))
       : c.label;
-    return h('th', { scope: 'col', class: c.num ? 'num' : null, 'aria-sort': ariaSort }, label);
+    return h('th', { scope: 'col', class: c.num ? 'num' : null, 'aria-sort': ariaSort, title: c.title }, label);
   }));
   const body = rows.map((r) => h('tr', null, columns.map((c, i) => {
     const content = c.cell(r);
@@ -166,6 +180,25 @@ export function when(iso, tz) {
 export function dayLabel(iso) {
   const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
   return new Intl.DateTimeFormat(LOCALE, { timeZone: 'UTC', month: 'short', day: 'numeric' }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+/**
+ * The label of a trend bucket ({start, from, to, partial} from the API): a day as "Nov 23", a week as the days it
+ * covers, "Nov 16–22"; a bucket the period cuts shows only its days inside the period and says "(partial)".
+ */
+export function bucketLabel(bucket, weekly) {
+  const first = (bucket.from ?? bucket.start).slice(0, 10);
+  const end = bucket.to ?? null;
+  const last = end === null ? first : end.slice(11, 19) === '00:00:00' ? shiftDate(end.slice(0, 10), -1) : end.slice(0, 10);
+  const suffix = bucket.partial ? ' (partial)' : '';
+  if (!weekly || last <= first) return dayLabel(first) + suffix;
+  const lastText = last.slice(5, 7) === first.slice(5, 7) ? String(Number(last.slice(8, 10))) : dayLabel(last);
+  return `${dayLabel(first)}–${lastText}${suffix}`;
+}
+
+function shiftDate(date, days) {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
 const PALETTE = ['#1f4fd1', '#c2410c', '#0f766e', '#7c3aed', '#b91c1c', '#4d7c0f', '#a16207', '#be185d'];
@@ -260,4 +293,71 @@ export function mixChart(title, mix) {
     h('span', { class: 'mix-bar', 'aria-hidden': 'true' }, h('span', { class: 'mix-fill', style: `width:${total ? (100 * value) / total : 0}%` })),
     h('span', { class: 'mix-value', dataset: { value } }, `${fmt.count(value)} · ${total ? one.format((100 * value) / total) : 0}%`))));
   return h('figure', { class: 'mix' }, h('figcaption', null, title), entries.length ? list : emptyState('No interactions.'));
+}
+
+/**
+ * Downloads the rows of an API CSV export whose first two columns (account_id, id) are in keys, in the order of keys:
+ * the export of what a view shows. Each row is the API's line as it came.
+ */
+export async function downloadCsvRows(url, filename, keys, link) {
+  link.setAttribute('aria-busy', 'true');
+  link.parentElement.querySelector('.export-problem')?.remove();
+  try {
+    const response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/csv' } });
+    if (!response.ok) throw new Error(`the server answered ${response.status}`);
+    const [header, ...records] = csvRecords(await response.text());
+    const byKey = new Map(records.map((r) => [`${r.fields[0]}\u001f${r.fields[1]}`, r.raw]));
+    const lines = [header.raw, ...keys.map(([account, id]) => byKey.get(`${account}\u001f${id}`)).filter((l) => l !== undefined)];
+    const href = URL.createObjectURL(new Blob([lines.join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' }));
+    const a = h('a', { href, download: filename, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(href), 60_000);
+  } catch (error) {
+    link.after(h('span', { class: 'form-error export-problem', role: 'alert' }, `Export failed: ${error.message}. Try again.`));
+  } finally {
+    link.removeAttribute('aria-busy');
+  }
+}
+
+/** RFC 4180 records: each with its fields and its raw text (without the line break). */
+export function csvRecords(text) {
+  const records = [];
+  let fields = [];
+  let field = '';
+  let quoted = false;
+  let start = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
+      if (c === '"') quoted = false;
+      else field += c;
+      i += 1;
+    } else if (c === '"') {
+      quoted = true;
+      i += 1;
+    } else if (c === ',') {
+      fields.push(field);
+      field = '';
+      i += 1;
+    } else if (c === '\r' || c === '\n') {
+      fields.push(field);
+      records.push({ fields, raw: text.slice(start, i) });
+      fields = [];
+      field = '';
+      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
+      start = i;
+    } else {
+      field += c;
+      i += 1;
+    }
+  }
+  if (start < text.length) {
+    fields.push(field);
+    records.push({ fields, raw: text.slice(start) });
+  }
+  return records;
 }

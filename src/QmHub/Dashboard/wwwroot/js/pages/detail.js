@@ -1,7 +1,7 @@
 // One agent's or one queue's page: figures against the previous period, trends, and what lies behind them.
-import { h, kpis, section, chart, dayLabel, table, num, fmt, when, mixChart, METRICS, show, changeCell } from '../ui.js';
+import { h, kpis, section, chart, bucketLabel, table, num, fmt, when, mixChart, METRICS, show, changeCell, belowTargetLabel } from '../ui.js';
 import { get, all } from '../api.js';
-import { toolbar, reportQuery, pageHeader, withPeriod, CHANNELS, DIRECTIONS, INTERVAL_FILTER, intervalWords } from '../toolbar.js';
+import { toolbar, reportQuery, pageHeader, withPeriod, CHANNELS, DIRECTIONS, INTERVAL_FILTER, intervalWords, queueOptions } from '../toolbar.js';
 
 const BEHAVIOUR = ['silence_per_interaction', 'hold_per_interaction', 'crosstalk_per_interaction', 'silence_per_10min', 'hold_per_10min', 'crosstalk_per_10min', 'below_sentiment_target_share'];
 
@@ -28,7 +28,7 @@ function withInterval(query, params) {
 function trendCharts(row, tz, params) {
   const words = intervalWords(params);
   const trend = row.trend ?? [];
-  const labels = trend.map((b) => dayLabel(b.start));
+  const labels = trend.map((b) => bucketLabel(b, params.get('interval') === 'week'));
   return h('div', { class: 'grid-2' },
     section(`Scores ${words.by}`, chart(`QA score, sentiment and engagement ${words.per}`, labels, [
       { label: 'QA score (%)', data: trend.map((b) => b.qa_score_pct), format: fmt.pct },
@@ -43,7 +43,8 @@ function trendCharts(row, tz, params) {
 
 function behaviourTable(row) {
   return table('Behaviour rates', [
-    { key: 'metric', label: 'Measure', cell: (m) => METRICS[m].label },
+    { key: 'metric', label: 'Measure', cell: (m) => (m === 'below_sentiment_target_share'
+      ? h('span', { title: belowTargetLabel(row.period.sentiment_target).title }, belowTargetLabel(row.period.sentiment_target).label) : METRICS[m].label) },
     { key: 'now', label: 'This period', num: true, cell: (m) => num(m, row[m]) },
     { key: 'previous', label: 'Previous', num: true, cell: (m) => show(m, row.previous[m]) },
     { key: 'change', label: 'Change', num: true, cell: (m) => changeCell(m, row.change[m]) },
@@ -63,14 +64,27 @@ export async function renderAgent(ctx) {
   const q = reportQuery(ctx.params);
   const row = await get(`/agents/${encodeURIComponent(ctx.id)}`, withInterval(q, ctx.params), ctx.signal);
   const one = { ...Object.fromEntries(q), agent: row.agent.id, account_id: row.account_id };
-  const scored = await all('/interactions', { ...one, evaluated: 'true' }, ctx.signal);
+  // The queues this agent worked in during the period (whatever the queue filter), for the Queue filter.
+  const everyQueue = new URLSearchParams(q);
+  everyQueue.delete('queue_id');
+  everyQueue.set('agent', row.agent.id);
+  everyQueue.set('account_id', row.account_id);
+  const [scored, queues] = await Promise.all([all('/interactions', { ...one, evaluated: 'true' }, ctx.signal), all('/queues', everyQueue, ctx.signal)]);
   const tz = row.period.tz;
   const name = row.agent.name ?? row.agent.id;
+  const queueId = ctx.params.get('queue_id');
+  const options = queueOptions(queues);
+  if (queueId && !options.some(([id]) => id === queueId)) options.push([queueId, queueId]);
+  const queueName = queueId ? options.find(([id]) => id === queueId)[1] : null;
+  const allQueues = (() => { const p = new URLSearchParams(ctx.params); p.delete('queue_id'); return `${location.pathname}?${p}`; })();
   const node = h('div', { class: 'page' },
-    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: withPeriod('/agents', ctx.params) }, 'Agents'), ' / ', name),
+    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: withPeriod('/agents', ctx.params, { queue_id: queueId }) }, 'Agents'), ' / ', name),
     pageHeader(name, row.agent.id !== name ? `Agent · user id ${row.agent.id}` : 'Agent (known by name only)', row.period),
+    queueId ? h('p', { class: 'filter-note', id: 'queue-filter-note', role: 'status' },
+      'Only interactions and evaluations in queue ', h('strong', null, queueName), '. ',
+      h('a', { href: allQueues }, 'Show every queue')) : null,
     toolbar(ctx, row.period, {
-      filters: [{ name: 'channel_type', label: 'Channel', options: CHANNELS }, { name: 'direction', label: 'Direction', options: DIRECTIONS }, INTERVAL_FILTER],
+      filters: [{ name: 'queue_id', label: 'Queue', options }, { name: 'channel_type', label: 'Channel', options: CHANNELS }, { name: 'direction', label: 'Direction', options: DIRECTIONS }, INTERVAL_FILTER],
       exportPath: '/interactions', exportQuery: new URLSearchParams(Object.entries(one).filter(([, v]) => v)), exportLabel: 'Export interactions (CSV)',
     }),
     section('This period', kpis(row, ['interactions', 'qa_score_pct', 'coverage', 'sentiment_avg', 'engagement_avg', 'handle_time_s_avg'])),
@@ -86,7 +100,7 @@ export async function renderAgent(ctx) {
       { key: 'qa_score_pct', label: 'QA score', num: true, cell: (s) => num('qa_score_pct', s.qa_score_pct) },
     ], row.scorecards ?? [], { empty: 'No evaluations in this period.' })),
     section('Lowest-scored interactions', interactionTable(ctx, row.lowest_scored ?? [], tz, 'Lowest-scored interactions', 'No evaluated interactions in this period.'),
-      h('p', null, h('a', { href: withPeriod('/interactions', ctx.params, { agent: row.agent.id, account_id: row.account_id, sort: 'score' }) }, `All of ${name}'s interactions →`))));
+      h('p', null, h('a', { href: withPeriod('/interactions', ctx.params, { agent: row.agent.id, account_id: row.account_id, queue_id: queueId, sort: 'score' }) }, `All of ${name}'s interactions${queueId ? ` in ${queueName}` : ''} →`))));
   return { title: name, node };
 }
 
@@ -110,7 +124,9 @@ export async function renderQueue(ctx) {
       mixChart('Channel', row.mix?.channel_type), mixChart('Direction', row.mix?.direction), mixChart('Disposition', row.mix?.disposition))),
     h('div', { class: 'grid-2' },
       section('Agents in this queue', table('Agents in this queue', [
-        { key: 'name', label: 'Agent', cell: (r) => h('a', { href: withPeriod(`/agents/${encodeURIComponent(r.agent.id)}`, ctx.params) }, r.agent.name ?? r.agent.id) },
+        { key: 'name', label: 'Agent', cell: (r) => h('a', { href: withPeriod(`/agents/${encodeURIComponent(r.agent.id)}`, ctx.params, {
+          queue_id: row.queue.id, account_id: row.account_id, channel_type: ctx.params.get('channel_type'), direction: ctx.params.get('direction'),
+        }) }, r.agent.name ?? r.agent.id) },
         { key: 'interactions', label: 'Interactions', num: true, cell: (r) => num('interactions', r.interactions) },
         { key: 'qa_score_pct', label: 'QA score', num: true, cell: (r) => num('qa_score_pct', r.qa_score_pct) },
         { key: 'coverage', label: 'Coverage', num: true, cell: (r) => num('coverage', r.coverage) },

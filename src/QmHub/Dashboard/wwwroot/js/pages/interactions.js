@@ -14,7 +14,7 @@ export async function render(ctx) {
   const [answer, queues] = await Promise.all([get('/interactions', page, ctx.signal), all('/queues', reportQuery(ctx.params), ctx.signal)]);
   const tz = answer.period.tz;
   const filters = [
-    { name: 'agent', label: 'Agent (id or name)', type: 'search' },
+    { name: 'agent', label: 'Agent id or exact name', type: 'search', placeholder: 'Whole name as Zoom sends it' },
     { name: 'queue_id', label: 'Queue', options: queueOptions(queues) },
     { name: 'channel_type', label: 'Channel', options: CHANNELS },
     { name: 'direction', label: 'Direction', options: DIRECTIONS },
@@ -24,7 +24,7 @@ export async function render(ctx) {
     { name: 'min_sentiment', label: 'Sentiment from', type: 'number', min: 0, max: 100, step: 'any' },
     { name: 'max_sentiment', label: 'Sentiment to', type: 'number', min: 0, max: 100, step: 'any' },
     { name: 'language', label: 'Language', placeholder: 'en-US' },
-    { name: 'disposition', label: 'Disposition', placeholder: 'Resolved' },
+    { name: 'disposition', label: 'Disposition (exact)', placeholder: 'Resolved' },
     { name: 'account_id', label: 'Account id' },
     { name: 'sort', label: 'Order', options: [['time', 'Newest first'], ['score', 'Lowest QA score first']], any: 'Newest first' },
   ];

@@ -1,5 +1,5 @@
 // Overview: the period's figures against the previous period, trends, who moved most, recent low scores, quarantine warning.
-import { h, kpis, section, chart, dayLabel, table, num, changeCell, fmt, when, badge } from '../ui.js';
+import { h, kpis, section, chart, bucketLabel, table, num, changeCell, fmt, when, badge } from '../ui.js';
 import { get, all } from '../api.js';
 import { toolbar, reportQuery, pageHeader, withPeriod, CHANNELS, DIRECTIONS, queueOptions, INTERVAL_FILTER, intervalWords } from '../toolbar.js';
 
@@ -18,7 +18,7 @@ export async function render(ctx) {
   const row = summary.items[0];
   const period = summary.period;
   const tz = period.tz;
-  const labels = qa.items.map((p) => dayLabel(p.start));
+  const labels = qa.items.map((p) => bucketLabel(p, ctx.params.get('interval') === 'week'));
   const pct = (v) => fmt.pct(v);
 
   const warning = counts.quarantined > 0
