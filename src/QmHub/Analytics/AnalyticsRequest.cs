@@ -32,7 +32,7 @@ public sealed class ReportParameters
 
     [FromQuery(Name = "agent")] public string? Agent { get; init; }
 
-    /// <summary>One of the channel types the Zoom specification lists (AUDIO, VIDEO, SMS, WEB_CHAT, MANUAL), in any case; another is a 400.</summary>
+    /// <summary>A channel type: one the Zoom specification lists (AUDIO, VIDEO, SMS, WEB_CHAT, MANUAL) in any case, another exactly as sent.</summary>
     [FromQuery(Name = "channel_type")] public string? ChannelType { get; init; }
 
     /// <summary>inbound or outbound, in any case; the specification leaves the set open, so any other value matches exactly as sent.</summary>
@@ -158,16 +158,11 @@ public sealed record ReportRequest(AnalyticsFilter Filter, TimeZoneInfo Zone, st
             return false;
         }
 
-        string? channel = null;
-        if (Empty(p.ChannelType) is { } askedChannel)
-        {
-            channel = ChannelType.KnownValues.FirstOrDefault(v => string.Equals(v, askedChannel, StringComparison.OrdinalIgnoreCase));
-            if (channel is null)
-            {
-                error = $"channel_type must be one of {string.Join(", ", ChannelType.KnownValues)} (any case), got '{askedChannel}'.";
-                return false;
-            }
-        }
+        // A listed channel in any case; an unlisted one (Zoom adds channels before documenting them, and ingest keeps
+        // them as sent) matches exactly.
+        var channel = Empty(p.ChannelType) is { } askedChannel
+            ? ChannelType.KnownValues.FirstOrDefault(v => string.Equals(v, askedChannel, StringComparison.OrdinalIgnoreCase)) ?? askedChannel
+            : null;
 
         var direction = Empty(p.Direction) is { } askedDirection
             ? Directions.FirstOrDefault(v => string.Equals(v, askedDirection, StringComparison.OrdinalIgnoreCase)) ?? askedDirection
