@@ -79,6 +79,18 @@ internal static class StoredRows
     };
 
     // The object_json column last, when the engine keeps one; without it, the array as built (no copy).
+    /// <summary>The largest count or duration (seconds) a projection keeps: sums over ten million rows still fit a 64-bit integer.</summary>
+    public const long MaxCount = 1_000_000_000;
+
+    /// <summary>
+    /// A documented score range's value, or null outside it (a warning at ingest). The event log and the record API keep
+    /// the value as sent; analytics leave it out, so one 1e308 cannot make every sum infinite (and every report a 500).
+    /// </summary>
+    private static double? Within(double? value, double min, double max) => value is { } v && double.IsFinite(v) && v >= min && v <= max ? v : null;
+
+    /// <summary>A count or duration, or null when negative or past <see cref="MaxCount"/> (an integer sum would overflow).</summary>
+    private static long? Count(long? value) => value is >= 0 and <= MaxCount ? value : null;
+
     private static Column[] WithObject(Column[] columns, string? objectJson) => objectJson is null ? columns : [.. columns, Column.Of("object_json", objectJson)];
 
     /// <summary>Parses a logged body again and tells whether its stored validation is out of date.</summary>
@@ -112,21 +124,21 @@ internal static class StoredRows
             Column.Of("event_id", eventId),
             Column.Of("start_time", o.StartTime),
             Column.Of("start_ms", Projection.StartMs(o)),
-            Column.Of("duration", o.Duration),
+            Column.Of("duration", Count(o.Duration)),
             Column.Of("queue_id", o.QueueId),
             Column.Of("queue_name", o.QueueName),
             Column.Of("engagement_id", o.EngagementId),
             Column.Of("direction", o.Direction),
             Column.Of("disposition", o.Disposition),
-            Column.Of("silence_event_count", o.SilenceEventCount),
-            Column.Of("crosstalk_event_count", o.CrosstalkEventCount),
-            Column.Of("hold_event_count", o.HoldEventCount),
+            Column.Of("silence_event_count", Count(o.SilenceEventCount)),
+            Column.Of("crosstalk_event_count", Count(o.CrosstalkEventCount)),
+            Column.Of("hold_event_count", Count(o.HoldEventCount)),
             Column.Of("primary_language", o.PrimaryLanguage),
             Column.Of("agent_name", o.InteractionInfo.AgentName),
             Column.Of("channel_type", o.InteractionInfo.ChannelType?.Value),
-            Column.Of("evaluation_score", o.Summary?.EvaluationScore),
-            Column.Of("sentiment_score", o.Summary?.SentimentScore),
-            Column.Of("engagement_score", o.Summary?.EngagementScore),
+            Column.Of("evaluation_score", Within(o.Summary?.EvaluationScore, 0, 100)),
+            Column.Of("sentiment_score", Within(o.Summary?.SentimentScore, 0, 100)),
+            Column.Of("engagement_score", Within(o.Summary?.EngagementScore, 0, 100)),
         ], objectJson));
     }
 
@@ -147,7 +159,7 @@ internal static class StoredRows
             Column.Of("scoring_format", v.ScoringFormat),
             Column.Of("total_possible_score", v.TotalPossibleScore),
             Column.Of("evaluation_score", v.EvaluationScore),
-            Column.Of("evaluation_score_ratio", v.EvaluationScoreRatio),
+            Column.Of("evaluation_score_ratio", Within(v.EvaluationScoreRatio, 0, 1)),
             Column.Of("evaluation_type", v.EvaluationType?.Value),
         ], objectJson));
     }

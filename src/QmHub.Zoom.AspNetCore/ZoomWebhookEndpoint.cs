@@ -41,7 +41,23 @@ internal sealed partial class ZoomWebhookEndpoint(
                 $"Zoom webhooks are application/json; this request's Content-Type is '{request.ContentType ?? "(none)"}'.");
         }
 
-        var body = await ReadBoundedAsync(request.BodyReader, _options.MaxBodyBytes, cancellationToken);
+        byte[]? body;
+        using (var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            bodyTimeout.CancelAfter(_options.BodyTimeout);
+            try
+            {
+                body = await ReadBoundedAsync(request.BodyReader, _options.MaxBodyBytes, bodyTimeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogRejected(logger, StatusCodes.Status408RequestTimeout, "body timeout");
+                context.Response.Headers.Connection = "close";
+                return ZoomWebhookResults.Problem(StatusCodes.Status408RequestTimeout, "The body did not arrive in time",
+                    $"The request body was not complete within {_options.BodyTimeout.TotalSeconds:0.###} s; Zoom sends a delivery at once.");
+            }
+        }
+
         if (body is null)
         {
             return TooLarge(null);

@@ -92,6 +92,11 @@ internal sealed class ZoomWebhookOptionsValidator : IValidateOptions<ZoomWebhook
             failures.Add($"ZoomWebhookOptions.TimestampTolerance must not be negative (got {options.TimestampTolerance}).");
         }
 
+        if (options.BodyTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"ZoomWebhookOptions.BodyTimeout must be positive (got {options.BodyTimeout}).");
+        }
+
         if (options.MaxBodyBytes <= 0)
         {
             failures.Add($"ZoomWebhookOptions.MaxBodyBytes must be positive (got {options.MaxBodyBytes}).");

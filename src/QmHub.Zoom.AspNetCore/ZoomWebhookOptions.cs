@@ -17,6 +17,13 @@ public sealed class ZoomWebhookOptions
     /// <summary>The largest accepted body in bytes; larger deliveries get 413.</summary>
     public long MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
 
+    /// <summary>
+    /// How long the whole body may take to arrive; past it the answer is 408 and the connection is closed. Zoom sends
+    /// a delivery at once; a client that sends most of a large body and then stalls would otherwise hold its buffer
+    /// for as long as Kestrel's minimum data rate allows (about 18 minutes for 256 KiB). Default 10 s.
+    /// </summary>
+    public TimeSpan BodyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Adds a secret token.</summary>
     public ZoomWebhookOptions AddSecret(string name, string token)
     {

@@ -126,6 +126,13 @@ public sealed class AuthTests(DashboardFixture fixture)
         Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", setCookie, StringComparison.OrdinalIgnoreCase);
 
+        // A return path with an agent's non-ASCII name is sent back percent-encoded (a Location header is ASCII only: it was a 500).
+        using var accented = new HttpRequestMessage(HttpMethod.Post, "/signin") { Content = new FormUrlEncodedContent([new("key", DashboardFixture.AdminKey), new("return", "/agents/Zoë Müller")]) };
+        accented.Headers.Add("Origin", fixture.BaseAddress.GetLeftPart(UriPartial.Authority));
+        using var backToAgent = await http.SendAsync(accented);
+        Assert.Equal(HttpStatusCode.Found, backToAgent.StatusCode);
+        Assert.Equal("/agents/Zo%C3%AB M%C3%BCller", backToAgent.Headers.Location?.OriginalString);
+
         // The app shell: only with a key, never cached, scripts from the server alone; assets need no key.
         using var shell = new HttpRequestMessage(HttpMethod.Get, "/agents?tz=UTC");
         shell.Headers.Add("Cookie", $"qmhub_key={Uri.EscapeDataString(DashboardFixture.AdminKey)}");

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using QmHub.Storage;
+using QmHub.Storage.Analytics;
 using QmHub.Testing;
 using QmHub.Zoom.Models;
 
@@ -266,6 +267,38 @@ public abstract class AnalyticsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Csv_cells_of_text_a_spreadsheet_would_run_as_a_formula_are_escaped_and_numbers_are_not()
+    {
+        await PostAsync(Interaction("i-formula", "2026-11-24T08:00:00Z", 60, 10, agent: "=HYPERLINK(\"http://evil.example/\",\"x\")", queue: "@SUM(1+1)"));
+
+        using var agents = await _server.GetAsync($"/api/v1/agents?{Period}&format=csv");
+        using var interactions = await _server.GetAsync($"/api/v1/interactions?{Period}&format=csv");
+        var agentsCsv = await agents.Content.ReadAsStringAsync();
+        var interactionsCsv = await interactions.Content.ReadAsStringAsync();
+
+        Assert.Contains("\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"x\"\")\"", agentsCsv, StringComparison.Ordinal);
+        Assert.Contains(",'@SUM(1+1),", interactionsCsv, StringComparison.Ordinal);
+        Assert.DoesNotContain(",=", agentsCsv + interactionsCsv, StringComparison.Ordinal);
+        Assert.DoesNotContain(",@", agentsCsv + interactionsCsv, StringComparison.Ordinal);
+        // A negative number (Ann's sentiment fell by 25 against the previous period) stays a number.
+        Assert.Contains(",-25,", agentsCsv, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("NaN\u001f1\u001fa\u001fb")]
+    [InlineData("1\u001f99999999999999999999999\u001fa\u001fb")]
+    [InlineData("Infinity\u001f1\u001fa\u001fb")]
+    public async Task A_forged_search_cursor_is_a_400_not_a_500(string parts)
+    {
+        var cursor = AnalyticsDefinitions.EncodeCursor(parts.Split('\u001f'));
+
+        using var response = await _server.GetAsync($"/api/v1/interactions?{Period}&sort=score&cursor={cursor}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("cursor is not one this API returned", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Lists_export_as_csv_by_accept_header_and_as_ndjson_by_format()
     {
         var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/agents?{Period}");
@@ -356,6 +389,33 @@ public abstract class AnalyticsApiTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var detail = JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString()!;
         Assert.Contains($"{parameter} must lie between 2000-01-01 and 2100-01-01 (UTC)", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scores_and_durations_outside_their_range_are_kept_in_the_record_and_left_out_of_every_sum()
+    {
+        double Sentiment(JsonDocument summary) => Single(summary).GetProperty("sentiment_avg").GetDouble();
+        long Handle(JsonDocument summary) => Single(summary).GetProperty("handle_time_s_total").GetInt64();
+        long Count(JsonDocument summary) => Single(summary).GetProperty("interactions").GetInt64();
+        using var before = await GetJsonAsync($"/api/v1/summary?{Period}");
+
+        // Two signed deliveries whose sum would be infinite (sentiment) or overflow a 64-bit integer (duration).
+        await PostAsync(Interaction("i-big-1", "2026-11-24T08:00:00Z", 9_000_000_000_000_000_000, 1.7976931348623157e308));
+        await PostAsync(Interaction("i-big-2", "2026-11-24T09:00:00Z", 9_000_000_000_000_000_000, 1.7976931348623157e308));
+
+        using var after = await GetJsonAsync($"/api/v1/summary?{Period}");
+        Assert.Equal(Count(before) + 2, Count(after));
+        Assert.Equal(Sentiment(before), Sentiment(after), 9);
+        Assert.Equal(Handle(before), Handle(after));
+        foreach (var path in (string[])["agents", "queues", "trends?metric=sentiment&", "interactions?sort=score&"])
+        {
+            var query = path.EndsWith('&') ? path + Period : path + "?" + Period;
+            using var response = await _server.GetAsync($"/api/v1/{query}");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{query}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        using var record = await GetJsonAsync("/api/v1/interactions/i-big-1");
+        Assert.Equal(1.7976931348623157e308, record.RootElement.GetProperty("summary").GetProperty("sentiment_score").GetDouble());
     }
 
     [Fact]

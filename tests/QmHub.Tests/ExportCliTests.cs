@@ -131,6 +131,49 @@ public sealed class ExportCliTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_link_is_followed_and_an_existing_files_permissions_are_kept()
+    {
+        var target = _dir.File("target.csv");
+        var link = _dir.File("link.csv");
+        await File.WriteAllTextAsync(target, "old");
+        File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.CreateSymbolicLink(link, target);
+
+        var run = await ExportAsync("agents", link, []);
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+        Assert.StartsWith("account_id,", await File.ReadAllTextAsync(target), StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(target));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_pipe_is_written_into_not_replaced()
+    {
+        var fifo = _dir.File("export.fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        var reading = Task.Run(async () =>
+        {
+            await using var pipe = new FileStream(fifo, FileMode.Open, FileAccess.Read);
+            using var reader = new StreamReader(pipe);
+            return await reader.ReadToEndAsync();
+        });
+        var run = await ExportAsync("agents", fifo, ["--format", "csv"]);
+        var text = await reading.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.StartsWith("account_id,", text, StringComparison.Ordinal);
+        // Still the pipe (which has no length), not a regular file with the export renamed over it.
+        Assert.Equal(0, new FileInfo(fifo).Length);
+    }
+
+    [Fact]
     public async Task An_extension_that_names_no_format_needs_format()
     {
         var run = await ExportAsync("agents", _dir.File("agents.txt"), []);

@@ -377,6 +377,35 @@ public sealed class ServeTests
     }
 
     [Fact]
+    public async Task Behind_a_trusted_tls_proxy_sign_in_works_and_its_cookie_is_secure_and_other_senders_are_not_believed()
+    {
+        static HttpRequestMessage SignIn()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/signin") { Content = new FormUrlEncodedContent([new("key", RunningServer.AdminKey)]) };
+            request.Headers.Add("X-Forwarded-Proto", "https");
+            request.Headers.Add("X-Forwarded-Host", "hub.example");
+            request.Headers.Add("Origin", "https://hub.example");
+            return request;
+        }
+
+        await using var proxied = await RunningServer.StartAsync(new Dictionary<string, string?> { ["TrustedProxies"] = "127.0.0.1" });
+        await using var direct = await RunningServer.StartAsync();
+        using var noRedirects = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
+        using var toProxied = new HttpClient(noRedirects, disposeHandler: false) { BaseAddress = proxied.Client.BaseAddress };
+        using var toDirect = new HttpClient(noRedirects, disposeHandler: false) { BaseAddress = direct.Client.BaseAddress };
+
+        using var signInProxied = SignIn();
+        using var accepted = await toProxied.SendAsync(signInProxied);
+        using var signInDirect = SignIn();
+        using var refused = await toDirect.SendAsync(signInDirect);
+
+        Assert.Equal(HttpStatusCode.Found, accepted.StatusCode);
+        Assert.Contains("secure", Assert.Single(accepted.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
+        // Without TrustedProxies the same headers are anyone's claim: the https origin does not match the plain request.
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task Values_that_do_not_bind_are_problem_details_naming_the_parameter()
     {
         await using var server = await RunningServer.StartAsync();

@@ -391,6 +391,46 @@ public sealed class ZoomWebhookEndpointTests
     }
 
     [Fact]
+    public async Task A_body_that_stalls_is_answered_408_and_its_connection_closed_within_the_body_timeout()
+    {
+        await using var host = await ReceiverHost.StartAsync<RecordingHandler>(o =>
+        {
+            TwoSecrets(o);
+            o.BodyTimeout = TimeSpan.FromSeconds(1);
+        });
+        var address = host.Client.BaseAddress!;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        var stream = tcp.GetStream();
+        // Most of a body at once, then nothing: held until Kestrel's minimum data rate ran out (minutes for a large one).
+        var head = Encoding.ASCII.GetBytes($"POST {ReceiverHost.Path} HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: application/json\r\nContent-Length: {Limit}\r\n\r\n");
+        await stream.WriteAsync(head);
+        await stream.WriteAsync(new byte[Limit - 100]);
+
+        // The server answers 408 and closes the connection; the close is a reset (the body was left unread), which may
+        // discard the answer on the client's side, so the answer is read from the log and the close from the socket.
+        var buffer = new byte[4096];
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var closed = false;
+        try
+        {
+            while (await stream.ReadAsync(buffer, wait.Token) > 0)
+            {
+            }
+
+            closed = true;
+        }
+        catch (IOException)
+        {
+            closed = true;
+        }
+
+        Assert.True(closed, "the connection was still open");
+        Assert.True(host.Logs.Lines.Any(l => l.Contains("Zoom webhook rejected with 408: body timeout", StringComparison.Ordinal)), string.Join("\n", host.Logs.Lines.Where(l => !l.StartsWith("Debug Microsoft.Extensions.Hosting", StringComparison.Ordinal))));
+        Assert.Empty(host.Calls.All);
+    }
+
+    [Fact]
     public void Mapping_without_the_services_fails_at_start_up_and_says_what_to_call()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });

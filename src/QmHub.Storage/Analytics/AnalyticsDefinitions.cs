@@ -181,8 +181,15 @@ public static class AnalyticsDefinitions
     public static string Part(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A cursor part as a number.</summary>
-    public static double ParseDouble(string part) => double.Parse(part, NumberStyles.Float, CultureInfo.InvariantCulture);
+    /// <exception cref="FormatException">Not a finite number: the cursor was not one this API returned.</exception>
+    public static double ParseDouble(string part) =>
+        double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value : throw ForgedCursor();
 
     /// <summary>A cursor part as a number.</summary>
-    public static long ParseLong(string part) => long.Parse(part, NumberStyles.Integer, CultureInfo.InvariantCulture);
+    /// <exception cref="FormatException">Not a 64-bit integer: the cursor was not one this API returned.</exception>
+    public static long ParseLong(string part) =>
+        long.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : throw ForgedCursor();
+
+    private static FormatException ForgedCursor() =>
+        new("cursor is not one this API returned; pass next_cursor from the previous page unchanged");
 }

@@ -191,8 +191,17 @@ public static class AnalyticsExport
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         DateTimeOffset t => t.ToString("O", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
+        string s => SpreadsheetSafe(s),
+        _ => SpreadsheetSafe(value.ToString() ?? ""),
     };
+
+    /// <summary>
+    /// Text from Zoom (agent, queue and disposition names) that a spreadsheet would run as a formula (= + - @, or a tab
+    /// or carriage return first) gets a leading apostrophe, OWASP's escape for CSV injection: the sheet then shows it
+    /// as text. Numbers are written by the branches above and never escaped.
+    /// </summary>
+    internal static string SpreadsheetSafe(string text) =>
+        text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
 
     /// <summary>A write-only stream that keeps what was written since the last drain, and counts every byte for <see cref="Position"/>.</summary>
     private sealed class RowGroupBuffer : Stream

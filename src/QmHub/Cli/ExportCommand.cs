@@ -130,10 +130,27 @@ internal static class ExportCommand
 
     /// <summary>
     /// Streams <paramref name="rows"/> into a temporary file beside <paramref name="file"/>, then renames it: a failed
-    /// or interrupted export leaves no half file, and an existing file stays as it was until the new one is complete.
+    /// or interrupted export leaves no half file, and an existing file stays as it was until the new one is complete
+    /// (and keeps its permissions). A symbolic link is followed (the file it names is replaced, not the link); a
+    /// device, pipe or terminal (<c>/dev/stdout</c>) is written into directly, never replaced.
     /// </summary>
-    private static async Task<int> WriteAsync<T>(FileInfo file, ExportFormat format, IAsyncEnumerable<T> rows, ExportTable<T> table, CancellationToken ct)
+    private static async Task<int> WriteAsync<T>(FileInfo output, ExportFormat format, IAsyncEnumerable<T> rows, ExportTable<T> table, CancellationToken ct)
     {
+        var file = output.LinkTarget is not null && output.ResolveLinkTarget(returnFinalTarget: true) is FileInfo linked ? linked : output;
+        if (file.Exists && OpenStreamTarget(file) is { } target)
+        {
+            var streamed = new ExportProgress(file.Name);
+            await using (target)
+            {
+                await AnalyticsExport.WriteAsync(target, format, streamed.Count(rows, ct), table, ct);
+                await target.FlushAsync(ct);
+            }
+
+            streamed.Stop();
+            await Console.Error.WriteLineAsync(string.Create(Invariant, $"Wrote {streamed.Rows:N0} rows to {output.FullName} in {streamed.Elapsed.TotalSeconds:F1} s."));
+            return 0;
+        }
+
         var directory = file.Directory ?? throw new ArgumentException($"--output: '{file.FullName}' has no folder.");
         if (!directory.Exists)
         {
@@ -151,6 +168,11 @@ internal static class ExportCommand
                 stream.Flush(flushToDisk: true);
             }
 
+            if (file.Exists && !OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, File.GetUnixFileMode(file.FullName));
+            }
+
             File.Move(temporary, file.FullName, overwrite: true);
         }
         catch
@@ -163,6 +185,22 @@ internal static class ExportCommand
         progress.Stop();
         Console.WriteLine(string.Create(Invariant, $"Wrote {progress.Rows:N0} rows to {file.FullName} in {progress.Elapsed.TotalSeconds:F1} s."));
         return 0;
+    }
+
+    /// <summary>
+    /// <paramref name="file"/> opened for writing when it is a device, pipe or terminal, which a rename must not replace;
+    /// null for a regular file. Opened once: closing a pipe after a look would tell its reader the export had ended.
+    /// </summary>
+    private static FileStream? OpenStreamTarget(FileInfo file)
+    {
+        var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 16, FileOptions.None);
+        if (!stream.CanSeek || file.FullName.StartsWith("/dev/", StringComparison.Ordinal) || file.FullName.StartsWith("/proc/", StringComparison.Ordinal))
+        {
+            return stream;
+        }
+
+        stream.Dispose();
+        return null;
     }
 
     private static async IAsyncEnumerable<InteractionRow> InteractionsAsync(AnalyticsReports reports, InteractionSearch search, [EnumeratorCancellation] CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.FileProviders;
@@ -150,8 +151,35 @@ public static partial class DashboardEndpoints
     private static string SafeReturn(string? value) =>
         value is { Length: > 0 } v && v[0] == '/' && !v.StartsWith("//", StringComparison.Ordinal) && !v.Contains('\\', StringComparison.Ordinal) && !v.Any(char.IsControl)
             && !v.StartsWith("/signin", StringComparison.Ordinal) && !v.StartsWith("/signout", StringComparison.Ordinal)
-            ? v
+            ? AsciiOnly(v)
             : "/";
+
+    /// <summary>Non-ASCII characters percent-encoded as UTF-8: a Location header takes ASCII only (an agent's name in a path does not).</summary>
+    private static string AsciiOnly(string value)
+    {
+        if (System.Text.Ascii.IsValid(value))
+        {
+            return value;
+        }
+
+        var encoded = new StringBuilder(value.Length * 2);
+        Span<byte> utf8 = stackalloc byte[4];
+        foreach (var rune in value.EnumerateRunes())
+        {
+            if (rune.IsAscii)
+            {
+                encoded.Append((char)rune.Value);
+                continue;
+            }
+
+            for (var i = 0; i < rune.EncodeToUtf8(utf8); i++)
+            {
+                encoded.Append('%').Append(utf8[i].ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return encoded.ToString();
+    }
 
     private static string SignInPage(string? error, string back)
     {

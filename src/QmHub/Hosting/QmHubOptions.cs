@@ -26,6 +26,21 @@ public sealed class QmHubOptions
     /// <summary>Named secret tokens, for rotation or several Zoom apps.</summary>
     public List<NamedSecret> Secrets { get; set; } = [];
 
+    /// <summary>
+    /// Comma-separated addresses or networks (CIDR) of reverse proxies whose <c>X-Forwarded-For</c>,
+    /// <c>X-Forwarded-Proto</c> and <c>X-Forwarded-Host</c> are believed: behind a TLS-terminating proxy the dashboard
+    /// then sees https (its sign-in cookie is marked Secure, its same-origin check passes). Empty: none are believed.
+    /// </summary>
+    public string? TrustedProxies { get; set; }
+
+    /// <summary>The trusted proxies, parsed (see <see cref="TrustedProxies"/>); throws <see cref="FormatException"/> on a bad entry.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxyNetworks() =>
+        (TrustedProxies ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(entry => System.Net.IPNetwork.TryParse(entry, out var network) ? network
+                : System.Net.IPAddress.TryParse(entry, out var address) ? new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
+                : throw new FormatException($"'{entry}' is neither an IP address nor a network such as 10.0.0.0/8"))
+            .ToList();
+
     /// <summary>How far a signed timestamp may be from now, either way, in seconds.</summary>
     public int TimestampToleranceSeconds { get; set; } = 300;
 
@@ -126,6 +141,15 @@ public sealed class QmHubOptionsValidator : IValidateOptions<QmHubOptions>
             {
                 failures.Add($"Db (--db, QMHUB_DB): {ex.Message}.");
             }
+        }
+
+        try
+        {
+            options.TrustedProxyNetworks();
+        }
+        catch (FormatException ex)
+        {
+            failures.Add($"TrustedProxies (QMHUB_TRUSTED_PROXIES): {ex.Message}.");
         }
 
         if (!options.WebhookPath.StartsWith('/'))

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using QmHub.Analytics;
@@ -60,6 +61,18 @@ public static partial class QmHubServer
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         // A query value or body that does not bind is answered with problem details naming the parameter, not an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        var proxies = options.TrustedProxyNetworks();
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            // Only the configured proxies (ASP.NET's default believes loopback, which a proxy on this machine would be).
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var network in proxies)
+            {
+                o.KnownIPNetworks.Add(network);
+            }
+        });
         services.AddZoomWebhooks<IngestHandler>(o =>
         {
             foreach (var secret in options.AllSecrets())
@@ -80,6 +93,11 @@ public static partial class QmHubServer
                 .RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, ApiKeyScopes.Admin));
 
         var app = builder.Build();
+        if (proxies.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         var metrics = app.Services.GetRequiredService<IngestMetrics>();
         var webhookPath = new PathString(options.WebhookPath.TrimEnd('/'));
         app.UseWhen(ctx => HttpMethods.IsPost(ctx.Request.Method) && ctx.Request.Path.StartsWithSegments(webhookPath, StringComparison.OrdinalIgnoreCase, out var rest)
@@ -139,7 +157,8 @@ public static partial class QmHubServer
     private static async Task<IResult> ReadinessAsync(SpoolDrainer drainer, DeliverySpool spool, CancellationToken cancellationToken)
     {
         // The writer's view too: a commit that failed since the last probe makes the store unavailable until a probe succeeds.
-        var storeAvailable = await drainer.ProbeAsync(cancellationToken) && drainer.StoreAvailable;
+        // At most one probe (a committed write) a second, however often and by however many /readyz is asked.
+        var storeAvailable = await drainer.RecentProbeAsync(TimeSpan.FromSeconds(1), cancellationToken) && drainer.StoreAvailable;
         var status = storeAvailable && spool.Depth == 0 ? "ready" : storeAvailable || spool.HasRoom ? "degraded" : "unavailable";
         var answer = new ReadinessAnswer(status, storeAvailable, spool.HasRoom, spool.Depth, spool.Bytes);
         return Results.Json(answer, HostingJsonContext.Default.ReadinessAnswer,

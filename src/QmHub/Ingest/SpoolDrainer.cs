@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using QmHub.Hosting;
 using QmHub.Storage;
@@ -26,6 +27,9 @@ public sealed partial class SpoolDrainer : BackgroundService
     private readonly ILogger<SpoolDrainer> _logger;
     private readonly int _maxBatch;
     private readonly SemaphoreSlim _spooled = new(0, 1);
+    private readonly SemaphoreSlim _probeGate = new(1, 1);
+    private long _probedAt; // Stopwatch timestamp of the last probe RecentProbeAsync made; 0 before the first
+    private bool _probed;
     private readonly FailureThrottle _drainFailures = new(TimeSpan.FromMinutes(1), TimeProvider.System);
     private readonly FailureThrottle _readFailures = new(TimeSpan.FromMinutes(1), TimeProvider.System);
     private volatile bool _storeAvailable = true;
@@ -72,6 +76,29 @@ public sealed partial class SpoolDrainer : BackgroundService
         }
     }
 
+    /// <summary>
+    /// The outcome of a probe at most <paramref name="maxAge"/> old, probing when there is none: readiness checks
+    /// from any number of callers commit at most one write per <paramref name="maxAge"/> (the probe writes).
+    /// </summary>
+    public async Task<bool> RecentProbeAsync(TimeSpan maxAge, CancellationToken cancellationToken)
+    {
+        await _probeGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_probedAt == 0 || Stopwatch.GetElapsedTime(_probedAt) > maxAge)
+            {
+                _probed = await ProbeAsync(cancellationToken);
+                _probedAt = Stopwatch.GetTimestamp();
+            }
+
+            return _probed;
+        }
+        finally
+        {
+            _probeGate.Release();
+        }
+    }
+
     /// <summary>Probes the database with <see cref="ProbeTimeout"/>; a failed probe marks it unavailable.</summary>
     public async Task<bool> ProbeAsync(CancellationToken cancellationToken)
     {
@@ -99,6 +126,7 @@ public sealed partial class SpoolDrainer : BackgroundService
     public override void Dispose()
     {
         _spooled.Dispose();
+        _probeGate.Dispose();
         base.Dispose();
     }
 
