@@ -42,20 +42,16 @@ internal sealed partial class ZoomWebhookEndpoint(
         }
 
         byte[]? body;
-        using (var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        try
         {
-            bodyTimeout.CancelAfter(_options.BodyTimeout);
-            try
-            {
-                body = await ReadBoundedAsync(request.BodyReader, _options.MaxBodyBytes, bodyTimeout.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                LogRejected(logger, StatusCodes.Status408RequestTimeout, "body timeout");
-                context.Response.Headers.Connection = "close";
-                return ZoomWebhookResults.Problem(StatusCodes.Status408RequestTimeout, "The body did not arrive in time",
-                    $"The request body was not complete within {_options.BodyTimeout.TotalSeconds:0.###} s; Zoom sends a delivery at once.");
-            }
+            body = await ReadBoundedAsync(request.BodyReader, _options.MaxBodyBytes, _options.BodyTimeout, cancellationToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogRejected(logger, StatusCodes.Status408RequestTimeout, "body timeout");
+            context.Response.Headers.Connection = "close";
+            return ZoomWebhookResults.Problem(StatusCodes.Status408RequestTimeout, "The body did not arrive in time",
+                $"The request body was not complete within {_options.BodyTimeout.TotalSeconds:0.###} s; Zoom sends a delivery at once.");
         }
 
         if (body is null)
@@ -116,26 +112,49 @@ internal sealed partial class ZoomWebhookEndpoint(
             || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Reads the whole body, or returns <see langword="null"/> as soon as it exceeds <paramref name="limit"/>.</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(PipeReader reader, long limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The whole body, or null past <paramref name="limit"/>. A body still arriving must be complete within
+    /// <paramref name="timeout"/> of the first wait (cancelled past it); one already received (nearly every delivery)
+    /// costs no timer.
+    /// </summary>
+    private static async Task<byte[]?> ReadBoundedAsync(PipeReader reader, long limit, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        while (true)
+        CancellationTokenSource? deadline = null;
+        try
         {
-            var read = await reader.ReadAsync(cancellationToken);
-            var buffer = read.Buffer;
-            if (buffer.Length > limit)
+            while (true)
             {
+                if (!reader.TryRead(out var read))
+                {
+                    if (deadline is null)
+                    {
+                        deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                        deadline.CancelAfter(timeout);
+                    }
+
+                    read = await reader.ReadAsync(deadline.Token);
+                }
+
+                var buffer = read.Buffer;
+                if (buffer.Length > limit)
+                {
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    return null;
+                }
+
+                if (read.IsCompleted)
+                {
+                    var bytes = buffer.ToArray();
+                    reader.AdvanceTo(buffer.End);
+                    return bytes;
+                }
+
                 reader.AdvanceTo(buffer.Start, buffer.End);
-                return null;
             }
-
-            if (read.IsCompleted)
-            {
-                var bytes = buffer.ToArray();
-                reader.AdvanceTo(buffer.End);
-                return bytes;
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+        finally
+        {
+            deadline?.Dispose();
         }
     }
 
