@@ -285,6 +285,18 @@ public abstract class AnalyticsApiTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("/api/v1/agents?sentiment_target=NaN", "sentiment_target must be between 0 and 100, got NaN")]
+    [InlineData("/api/v1/interactions?min_qa_score=NaN", "min_qa_score must be a number, got NaN")]
+    [InlineData("/api/v1/interactions?max_sentiment=NaN", "max_sentiment must be a number, got NaN")]
+    public async Task Not_a_number_is_a_400_naming_the_parameter(string path, string message)
+    {
+        using var response = await _server.GetAsync($"{path}&{Period}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(message, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("NaN\u001f1\u001fa\u001fb")]
     [InlineData("1\u001f99999999999999999999999\u001fa\u001fb")]
     [InlineData("Infinity\u001f1\u001fa\u001fb")]

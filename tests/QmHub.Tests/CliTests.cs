@@ -134,7 +134,7 @@ public sealed class CliTests
         var twice = await QmHubProcess.RunAsync(null, "keys", "create", "--db", db, "--name", "ops-admin");
         Assert.True(admin.ExitCode == 0, admin.Describe());
         Assert.NotEqual(0, digits.ExitCode);
-        Assert.Contains("looks like a key's id or prefix", digits.Stderr, StringComparison.Ordinal);
+        Assert.Contains("is a number, which 'keys revoke' would read as a key's id", digits.Stderr, StringComparison.Ordinal);
         Assert.NotEqual(0, twice.ExitCode);
         Assert.Contains("an active key is already named 'ops-admin' (#1,", twice.Stderr, StringComparison.Ordinal);
 

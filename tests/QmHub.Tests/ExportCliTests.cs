@@ -149,6 +149,29 @@ public sealed class ExportCliTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Standard_output_piped_to_another_program_takes_the_export()
+    {
+        // qmhub's stdout here is a pipe to this test: /dev/stdout -> /proc/self/fd/1 -> pipe:[N], which has no folder to rename in.
+        var run = await QmHubProcess.RunAsync(null, ["export", "agents", "--db", _server.DbPath, "--output", "/dev/stdout", "--format", "csv", .. PeriodFlags]);
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.StartsWith("account_id,", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("rows to /dev/stdout", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_database_that_does_not_exist_is_refused_not_created_empty()
+    {
+        var missing = _dir.File("typo.db");
+
+        var run = await QmHubProcess.RunAsync(null, ["export", "agents", "--db", missing, "--output", _dir.File("a.csv"), .. PeriodFlags]);
+
+        Assert.True(run.ExitCode == 2, run.Describe());
+        Assert.Contains($"{missing} does not exist", run.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(missing));
+    }
+
+    [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task A_pipe_is_written_into_not_replaced()
     {

@@ -92,6 +92,41 @@ public sealed class SimulationCliTests
     }
 
     [Fact]
+    public async Task A_replayed_recording_with_faults_expects_what_a_clean_replay_gets()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.File("faults.ndjson");
+        var recorded = await QmHubProcess.RunAsync(null, "simulate", "--out", file, "--secret", "s", "--count", "200", "--seed", "21",
+            "--start", "2026-11-02T00:00:00Z", "--faults", "duplicate=5,invalid=10,bad-signature=10,stale=10");
+        Assert.True(recorded.ExitCode == 0, recorded.Describe());
+
+        await using var server = await RunningServer.StartAsync();
+        var replayed = await QmHubProcess.RunAsync(null, "replay", file, "--url", new Uri(server.Client.BaseAddress!, "/webhooks/zoom").ToString(),
+            "--secret", RunningServer.Secret, "--retry", "none");
+
+        // Replay signs every delivery correctly and qmhub keeps invalid payloads (200 quarantined): every answer is the expected one.
+        Assert.True(replayed.ExitCode == 0, replayed.Describe());
+        Assert.Matches(@"answers other than expected\s*│\s*0\s", replayed.Stdout);
+    }
+
+    [Fact]
+    public async Task A_run_whose_answers_are_not_the_expected_ones_exits_1_and_bad_durations_exit_2()
+    {
+        var port = CrashTests.FreePort(); // nothing listens there
+        var unreachable = await QmHubProcess.RunAsync(null, "simulate", "--url", $"http://127.0.0.1:{port}/webhooks/zoom", "--secret", "s",
+            "--count", "5", "--retry", "none");
+        var bare = await QmHubProcess.RunAsync(null, "simulate", "--out", "unused.ndjson", "--secret", "s", "--duration", "90");
+        var empty = await QmHubProcess.RunAsync(null, "simulate", "--out", "unused.ndjson", "--secret", "s", "--duration", "");
+
+        Assert.True(unreachable.ExitCode == 1, unreachable.Describe());
+        Assert.Contains("5 deliveries never answered", unreachable.Stderr, StringComparison.Ordinal);
+        Assert.True(bare.ExitCode == 2, bare.Describe());
+        Assert.Contains("--duration: '90' has no unit", bare.Stderr, StringComparison.Ordinal);
+        Assert.True(empty.ExitCode == 2, empty.Describe());
+        Assert.DoesNotContain("   at ", empty.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sign_prints_headers_and_a_curl_line_that_qmhub_accepts()
     {
         await using var server = await RunningServer.StartAsync();

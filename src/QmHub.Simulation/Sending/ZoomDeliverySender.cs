@@ -103,9 +103,20 @@ public sealed class ZoomDeliverySender
         }
     }
 
-    private bool ExpectAcknowledged(SimulatedDelivery delivery) =>
-        delivery.ExpectAcknowledged
-        || (_options.ReceiverKeepsInvalidPayloads && (delivery.Fault & (DeliveryFault.BadSignature | DeliveryFault.StaleTimestamp)) == DeliveryFault.None);
+    /// <summary>
+    /// What a receiver that verifies as Zoom signs should answer: a signing fault is expected to be refused only when this
+    /// run applies it (a replay re-signs every delivery correctly), and an invalid payload to be acknowledged by a
+    /// receiver that keeps such deliveries (QmHub quarantines them and answers 200).
+    /// </summary>
+    private bool ExpectAcknowledged(SimulatedDelivery delivery)
+    {
+        if (_options.ApplySigningFaults && (delivery.Fault & (DeliveryFault.BadSignature | DeliveryFault.StaleTimestamp)) != DeliveryFault.None)
+        {
+            return false;
+        }
+
+        return (delivery.Fault & DeliveryFault.InvalidPayload) == DeliveryFault.None || _options.ReceiverKeepsInvalidPayloads;
+    }
 
     private async Task DeliverAsync(SimulatedDelivery delivery, SemaphoreSlim slots, RunState run, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -242,7 +243,12 @@ public sealed class SearchParameters
     [FromQuery(Name = "sort")] public string? Sort { get; init; }
 
     /// <summary>What is wrong with these parameters, or null.</summary>
-    public string? Problem() => Sort is null or "time" or "score" ? null : $"sort must be 'time' or 'score', got '{Sort}'.";
+    public string? Problem() =>
+        Sort is not (null or "time" or "score") ? $"sort must be 'time' or 'score', got '{Sort}'."
+        : new (string Name, double? Value)[] { ("min_qa_score", MinQaScore), ("max_qa_score", MaxQaScore), ("min_sentiment", MinSentiment), ("max_sentiment", MaxSentiment) }
+            .FirstOrDefault(b => b.Value is { } v && !double.IsFinite(v)) is { Name: { } bad } named
+            ? $"{bad} must be a number, got {named.Value?.ToString(CultureInfo.InvariantCulture)}."
+            : null;
 
     /// <summary>
     /// A BCP 47 language tag in its conventional case (RFC 5646 section 2.1.1: tags are case-insensitive), as Zoom sends

@@ -152,7 +152,7 @@ public sealed record ReportRequest(AnalyticsFilter Filter, TimeZoneInfo Zone, st
             return false;
         }
 
-        if (p.SentimentTarget is < 0 or > 100)
+        if (p.SentimentTarget is { } target && !(target >= 0 && target <= 100))
         {
             error = $"sentiment_target must be between 0 and 100, got {p.SentimentTarget}.";
             return false;

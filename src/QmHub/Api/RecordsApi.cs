@@ -179,7 +179,7 @@ public static class RecordsApi
         var (revoked, matches) = await keys.RevokeAsync(key, ct);
         return revoked is not null ? Results.NoContent()
             : matches.Count > 1 ? Results.Problem(statusCode: 409, title: "Several keys match",
-                detail: $"'{key}' is the id, name or prefix of {matches.Count} active keys ({ApiKeyService.Describe(matches)}); nothing was revoked. Revoke one by its prefix.")
+                detail: $"'{key}' is the id, name or prefix of {matches.Count} active keys ({ApiKeyService.Describe(matches)}); nothing was revoked. Revoke one by its id (GET /api/v1/keys lists them).")
             : Results.Problem(statusCode: 404, title: "Key not found", detail: $"No active API key has the id, name or prefix '{key}'.");
     }
 

@@ -104,7 +104,7 @@ internal static class ExportCommand
                 return Fail(Flagged(invalid));
             }
 
-            await using var store = await StoreCommands.OpenAsync(result, db, ct);
+            await using var store = await StoreCommands.OpenAsync(result, db, ct, mustExist: true);
             var reports = new AnalyticsReports(AnalyticsServices.StoreFor(store));
             return name switch
             {
@@ -136,8 +136,10 @@ internal static class ExportCommand
     /// </summary>
     private static async Task<int> WriteAsync<T>(FileInfo output, ExportFormat format, IAsyncEnumerable<T> rows, ExportTable<T> table, CancellationToken ct)
     {
-        var file = output.LinkTarget is not null && output.ResolveLinkTarget(returnFinalTarget: true) is FileInfo linked ? linked : output;
-        if (file.Exists && OpenStreamTarget(file) is { } target)
+        // /dev/stdout is a link to /proc/self/fd/1, itself a link to "pipe:[N]" or a terminal: opened as given, never resolved.
+        var special = output.FullName.StartsWith("/dev/", StringComparison.Ordinal) || output.FullName.StartsWith("/proc/", StringComparison.Ordinal);
+        var file = !special && output.LinkTarget is not null && output.ResolveLinkTarget(returnFinalTarget: true) is FileInfo linked ? linked : output;
+        if ((special || file.Exists) && OpenStreamTarget(file) is { } target)
         {
             var streamed = new ExportProgress(file.Name);
             await using (target)

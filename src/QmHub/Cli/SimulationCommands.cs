@@ -28,12 +28,7 @@ internal static class SimulationCommands
         var retry = RetryOption();
         var concurrency = ConcurrencyOption();
         var output = new Option<FileInfo?>("--out") { Description = "Write the deliveries (headers and body) to this NDJSON file, instead of or as well as sending them." };
-        var receiver = new Option<string>("--receiver")
-        {
-            Description = "What the receiver does with authentic but invalid deliveries, for the summary's expectations: qmhub (keeps them, 200) or library (422).",
-            DefaultValueFactory = _ => "qmhub",
-        };
-        receiver.AcceptOnlyFromAmong("qmhub", "library");
+        var receiver = ReceiverOption();
         var validate = new Option<bool>("--validate") { Description = "Only perform Zoom's endpoint.url_validation handshake against --url and say whether it was answered correctly." };
         var command = new Command("simulate", "Send deliveries exactly as Zoom does, from a realistic simulated contact center.")
         {
@@ -84,13 +79,18 @@ internal static class SimulationCommands
             var sendOptions = SenderOptions(target, token, result.GetValue(rate), result.GetValue(concurrency), result.GetRequiredValue(retry), applySigningFaults: true)
                 with
             { ReceiverKeepsInvalidPayloads = result.GetValue(receiver) == "qmhub" };
-            if (outFile is { } file)
+            var (interrupt, signals) = Interruptible(ct);
+            using (interrupt)
+            using (signals)
             {
-                await using var writer = NdjsonDeliveryWriter.Create(file.FullName, new DeliverySigner(token));
-                return Report(await SendWithProgressAsync(sendOptions, writer.WriteThroughAsync(deliveries, ct), total, ct));
-            }
+                if (outFile is { } file)
+                {
+                    await using var writer = NdjsonDeliveryWriter.Create(file.FullName, new DeliverySigner(token));
+                    return Report(await SendWithProgressAsync(sendOptions, writer.WriteThroughAsync(deliveries, interrupt.Token), total, interrupt.Token));
+                }
 
-            return Report(await SendWithProgressAsync(sendOptions, deliveries, total, ct));
+                return Report(await SendWithProgressAsync(sendOptions, deliveries, total, interrupt.Token));
+            }
         });
         return command;
     }
@@ -104,13 +104,16 @@ internal static class SimulationCommands
         var rate = new Option<double>("--rate") { Description = "First attempts per second (0 = as fast as the receiver answers).", DefaultValueFactory = _ => 0 };
         var retry = RetryOption();
         var concurrency = ConcurrencyOption();
-        var command = new Command("replay", "Re-sign recorded deliveries with a fresh timestamp and send them.") { file, url, secret, rate, retry, concurrency };
+        var receiver = ReceiverOption();
+        var command = new Command("replay", "Re-sign recorded deliveries with a fresh timestamp and send them.") { file, url, secret, rate, retry, concurrency, receiver };
         command.SetAction(async (result, ct) =>
         {
             var path = result.GetRequiredValue(file);
             if (!path.Exists)
             {
-                return Fail($"{path.FullName} does not exist.");
+                return Fail(Directory.Exists(path.FullName)
+                    ? $"{path.FullName} is a folder; give the recording file 'qmhub simulate --out' wrote."
+                    : $"{path.FullName} does not exist.");
             }
 
             var total = 0L;
@@ -125,8 +128,14 @@ internal static class SimulationCommands
             }
 
             var options = SenderOptions(target, Secret(result, secret), result.GetValue(rate), result.GetValue(concurrency),
-                result.GetRequiredValue(retry), applySigningFaults: false);
-            return Report(await SendWithProgressAsync(options, NdjsonDeliveryReader.ReadDeliveriesAsync(path.FullName, ct), total, ct));
+                result.GetRequiredValue(retry), applySigningFaults: false) with
+            { ReceiverKeepsInvalidPayloads = result.GetValue(receiver) == "qmhub" };
+            var (interrupt, signals) = Interruptible(ct);
+            using (interrupt)
+            using (signals)
+            {
+                return Report(await SendWithProgressAsync(options, NdjsonDeliveryReader.ReadDeliveriesAsync(path.FullName, interrupt.Token), total, interrupt.Token));
+            }
         });
         return command;
     }
@@ -209,7 +218,21 @@ internal static class SimulationCommands
         }
 
         AnsiConsole.Write(table);
-        return summary.Canceled ? 130 : 0;
+        if (summary.Canceled)
+        {
+            Console.Error.WriteLine($"Interrupted: {summary.Sent.ToString(Invariant)} deliveries were sent before the stop.");
+            return 130;
+        }
+
+        if (summary.Unexpected > 0 || summary.NetworkFailures > 0)
+        {
+            // Non-zero, so that a script or CI job can gate on the receiver answering as Zoom expects.
+            Console.Error.WriteLine(string.Create(Invariant,
+                $"{summary.Unexpected} answers other than expected and {summary.NetworkFailures} deliveries never answered (see the summary): exit 1."));
+            return 1;
+        }
+
+        return 0;
     }
 
     private static async Task<int> ValidateAsync(Uri url, string secret, CancellationToken ct)
@@ -242,6 +265,48 @@ internal static class SimulationCommands
         },
     };
 
+    private static Option<string> ReceiverOption()
+    {
+        var option = new Option<string>("--receiver")
+        {
+            Description = "What the receiver does with authentic but invalid deliveries, for the summary's expectations: qmhub (keeps them, 200) or library (422).",
+            DefaultValueFactory = _ => "qmhub",
+        };
+        option.AcceptOnlyFromAmong("qmhub", "library");
+        return option;
+    }
+
+    /// <summary>
+    /// A token cancelled by Ctrl+C or SIGTERM (the process is not killed): the run stops sending, the recording is
+    /// closed on a whole line, and the summary is printed (exit 130). <c>serve</c> handles signals in its host; the
+    /// command line's own handling is off for it, so the sending commands install theirs.
+    /// </summary>
+    private static (CancellationTokenSource Source, IDisposable Registrations) Interruptible(CancellationToken ct)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        void Stop(System.Runtime.InteropServices.PosixSignalContext context)
+        {
+            context.Cancel = true;
+            source.Cancel();
+        }
+
+        var registrations = new CompositeRegistration(
+            System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop),
+            System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop));
+        return (source, registrations);
+    }
+
+    private sealed class CompositeRegistration(params IDisposable[] parts) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var part in parts)
+            {
+                part.Dispose();
+            }
+        }
+    }
+
     private static Option<string?> SecretOption() => new("--secret")
     {
         Description = "The webhook secret token to sign with; default: the first token of ZOOM_WEBHOOK_SECRET_TOKEN.",
@@ -266,6 +331,12 @@ internal static class SimulationCommands
 
     internal static TimeSpan ParseDuration(string text)
     {
+        if (string.IsNullOrWhiteSpace(text) || double.TryParse(text, NumberStyles.Float, Invariant, out _))
+        {
+            // A bare number was read as days by TimeSpan (90 became 90 days): a unit is required.
+            throw new Hosting.InvalidSettingsException([$"--duration: '{text}' has no unit; use s, m, h or d, e.g. 90s, 15m, 8h, 3d."]);
+        }
+
         var unit = text[^1];
         if (char.IsLetter(unit) && double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.Float, Invariant, out var n))
         {

@@ -110,7 +110,7 @@ internal static class StoreCommands
             if (revoked is null)
             {
                 await Console.Error.WriteLineAsync(matches.Count > 1
-                    ? $"'{value}' is the id, name or prefix of {matches.Count} active keys ({ApiKeyService.Describe(matches)}); nothing was revoked. Revoke one by its prefix."
+                    ? $"'{value}' is the id, name or prefix of {matches.Count} active keys ({ApiKeyService.Describe(matches)}); nothing was revoked. Revoke one by its id ('qmhub keys list' shows them)."
                     : $"No active key has the id, name or prefix '{value}'.");
                 return 1;
             }
@@ -126,10 +126,18 @@ internal static class StoreCommands
     }
 
     /// <summary>Opens the configured store (flags, QMHUB_* variables, appsettings.json) and applies pending migrations.</summary>
-    internal static async Task<IQmStore> OpenAsync(ParseResult result, Option<string?> db, CancellationToken ct)
+    /// <param name="mustExist">Refuse a SQLite file that does not exist yet (a report read from a database created empty
+    /// by the command itself is a typo in --db, not an empty contact center).</param>
+    internal static async Task<IQmStore> OpenAsync(ParseResult result, Option<string?> db, CancellationToken ct, bool mustExist = false)
     {
         var configuration = QmHubConfiguration.Build(CommonOptions.Flags(result, ("Db", db)));
         var options = QmHubConfiguration.BindOptions(configuration, requireSecrets: false);
+        if (mustExist && !Storage.Postgres.PostgresConnectionString.IsPostgres(options.Db) && !File.Exists(options.Db))
+        {
+            throw new InvalidSettingsException([$"Db (--db, QMHUB_DB): {Path.GetFullPath(options.Db)} does not exist; give the database QmHub serves "
+                + "(after 'qmhub demo' it is qmhub-demo.db)."]);
+        }
+
         var store = StoreFactory.Open(options.Db);
         await store.MigrateAsync(ct);
         return store;

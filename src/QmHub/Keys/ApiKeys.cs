@@ -38,9 +38,14 @@ public sealed class ApiKeyService(IQmStore store, TimeProvider timeProvider)
             throw new ArgumentException($"scope must be '{ApiKeyScopes.Read}' or '{ApiKeyScopes.Admin}', got '{scope}'", nameof(scope));
         }
 
-        if (name.All(char.IsAsciiDigit) || name.StartsWith(KeyPrefix, StringComparison.Ordinal))
+        if (name.All(char.IsAsciiDigit))
         {
-            throw new ArgumentException($"name '{name}' looks like a key's id or prefix; give a name with a letter in it (who or what uses the key).");
+            throw new ArgumentException($"name '{name}' is a number, which 'keys revoke' would read as a key's id; give a name with a letter in it (who or what uses the key).");
+        }
+
+        if (name.StartsWith(KeyPrefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"name '{name}' starts with '{KeyPrefix}', which 'keys revoke' would read as a key's prefix; name who or what uses the key.");
         }
 
         if ((await store.ListApiKeysAsync(cancellationToken)).FirstOrDefault(k => k.RevokedAt is null && k.Name == name) is { } taken)
