@@ -127,6 +127,26 @@ public sealed class SimulationCliTests
     }
 
     [Fact]
+    public async Task Bad_values_name_their_flags_and_exit_2()
+    {
+        var url = "http://127.0.0.1:9/webhooks/zoom";
+        var rate = await QmHubProcess.RunAsync(null, "simulate", "--url", url, "--secret", "s", "--count", "5", "--rate", "-1");
+        var agents = await QmHubProcess.RunAsync(null, "simulate", "--out", "unused.ndjson", "--secret", "s", "--agents", "2", "--queues", "8");
+        var faults = await QmHubProcess.RunAsync(null, "simulate", "--out", "unused.ndjson", "--secret", "s", "--faults", "bogus=3");
+        var retry = await QmHubProcess.RunAsync(null, "simulate", "--url", url, "--secret", "s", "--count", "5", "--retry", "sometimes");
+
+        Assert.True(rate.ExitCode == 2, rate.Describe());
+        Assert.Contains("--rate must be 0 (unlimited) or positive (got -1)", rate.Stderr, StringComparison.Ordinal);
+        Assert.True(agents.ExitCode == 2, agents.Describe());
+        Assert.Contains("--agents must be at least --queues (8)", agents.Stderr, StringComparison.Ordinal);
+        Assert.True(faults.ExitCode == 2, faults.Describe());
+        Assert.Contains("--faults: ", faults.Stderr, StringComparison.Ordinal);
+        Assert.True(retry.ExitCode == 2, retry.Describe());
+        Assert.Contains("--retry: ", retry.Stderr, StringComparison.Ordinal);
+        Assert.All((string[])[rate.Stderr, agents.Stderr, faults.Stderr, retry.Stderr], e => Assert.DoesNotContain("Parameter", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Sign_prints_headers_and_a_curl_line_that_qmhub_accepts()
     {
         await using var server = await RunningServer.StartAsync();
@@ -165,6 +185,12 @@ public sealed class SimulationCliTests
 
         Assert.True(bad.ExitCode == 1, bad.Describe());
         Assert.Contains("FAILED", bad.Stdout, StringComparison.Ordinal);
+
+        // Flags about sending would do nothing with --validate: said, not ignored.
+        var mixed = await QmHubProcess.RunAsync(null, "simulate", "--validate", "--url", wrong.Urls.First() + "/webhooks/zoom", "--secret", RunningServer.Secret,
+            "--count", "5", "--out", "v.ndjson");
+        Assert.True(mixed.ExitCode == 2, mixed.Describe());
+        Assert.Contains("--validate only performs the URL validation handshake; drop --count, --out", mixed.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -41,7 +41,12 @@ internal static class SimulationCommands
             var token = Secret(result, secret);
             if (result.GetValue(validate))
             {
-                return target is null ? Fail("--validate needs --url.") : await ValidateAsync(target, token, ct);
+                // The handshake alone: a flag about deliveries would silently do nothing.
+                var ignored = new Option[] { rate, count, duration, seed, start, accounts, queues, agents, faults, retry, concurrency, output, receiver }
+                    .Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+                return target is null ? Fail("--validate needs --url.")
+                    : ignored.Count > 0 ? Fail($"--validate only performs the URL validation handshake; drop {string.Join(", ", ignored)} (they are about sending deliveries).")
+                    : await ValidateAsync(target, token, ct);
             }
 
             var options = new SimulationOptions
@@ -54,11 +59,11 @@ internal static class SimulationCommands
                 AgentsPerAccount = result.GetValue(agents),
                 Count = result.GetValue(count),
                 Duration = result.GetValue(duration) is { } d ? ParseDuration(d) : null,
-                Faults = result.GetValue(faults) is { } f ? FaultRates.Parse(f) : FaultRates.None,
+                Faults = result.GetValue(faults) is { } f ? ParseFaults(f) : FaultRates.None,
             };
             if (options.Validate() is { Count: > 0 } problems)
             {
-                return Fail(string.Join(Environment.NewLine, problems));
+                return Fail(string.Join(Environment.NewLine, problems.Select(InFlags)));
             }
 
             var deliveries = ContactCenterSimulator.Generate(options);
@@ -160,15 +165,51 @@ internal static class SimulationCommands
         return command;
     }
 
-    internal static DeliverySenderOptions SenderOptions(Uri url, string secret, double rate, int concurrency, string retry, bool applySigningFaults) => new()
+    internal static DeliverySenderOptions SenderOptions(Uri url, string secret, double rate, int concurrency, string retry, bool applySigningFaults)
     {
-        Url = url,
-        SecretToken = secret,
-        RatePerSecond = rate,
-        MaxConcurrency = concurrency,
-        Retry = RetrySchedule.Parse(retry),
-        ApplySigningFaults = applySigningFaults,
-    };
+        RetrySchedule schedule;
+        try
+        {
+            schedule = string.IsNullOrWhiteSpace(retry)
+                ? throw new FormatException("give zoom, compressed[:factor], none, or a list like 500ms,2s")
+                : RetrySchedule.Parse(retry);
+        }
+        catch (FormatException ex)
+        {
+            throw new Hosting.InvalidSettingsException([$"--retry: {ex.Message}"]);
+        }
+
+        var options = new DeliverySenderOptions
+        {
+            Url = url,
+            SecretToken = secret,
+            RatePerSecond = rate,
+            MaxConcurrency = concurrency,
+            Retry = schedule,
+            ApplySigningFaults = applySigningFaults,
+        };
+        return options.Validate() is { Count: > 0 } problems ? throw new Hosting.InvalidSettingsException([.. problems.Select(InFlags)]) : options;
+    }
+
+    private static FaultRates ParseFaults(string text)
+    {
+        try
+        {
+            return FaultRates.Parse(text);
+        }
+        catch (FormatException ex)
+        {
+            throw new Hosting.InvalidSettingsException([$"--faults: {ex.Message}"]);
+        }
+    }
+
+    /// <summary>The simulator's setting names in a message, as the flags that set them.</summary>
+    private static string InFlags(string message) =>
+        new (string Setting, string Flag)[]
+        {
+            ("AgentsPerAccount", "--agents"), ("QueuesPerAccount", "--queues"), ("Accounts", "--accounts"), ("Count", "--count"),
+            ("Duration", "--duration"), ("RatePerSecond", "--rate"), ("MaxConcurrency", "--concurrency"), ("SecretToken", "--secret"),
+        }.Aggregate(message, (text, name) => text.Replace(name.Setting, name.Flag, StringComparison.Ordinal));
 
     internal static async Task<DeliveryRunSummary> SendWithProgressAsync(DeliverySenderOptions options, object deliveries, long total, CancellationToken ct)
     {
@@ -183,7 +224,7 @@ internal static class SimulationCommands
                 var progress = new InlineProgress(p =>
                 {
                     task.Value = p.Completed;
-                    task.Description = string.Create(Invariant, $"Sent {p.Completed}/{total}, {p.Acknowledged} acknowledged, {p.Retries} retries, {p.WaitingForRetry} waiting");
+                    task.Description = string.Create(Invariant, $"Done {p.Completed}/{total} ({p.Started} sent), {p.Acknowledged} acknowledged, {p.Retries} retries, {p.WaitingForRetry} waiting");
                 });
                 summary = deliveries switch
                 {
