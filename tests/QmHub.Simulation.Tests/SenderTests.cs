@@ -164,6 +164,32 @@ public sealed class SenderTests(ZoomReceiverFixture receiver) : IClassFixture<Zo
 
         Assert.Equal((3L, 0L, 3L, 9L, 6L), (summary.Sent, summary.Acknowledged, summary.NetworkFailures, summary.Attempts, summary.Retries));
         Assert.Empty(summary.AnswersByStatus);
+        var reason = Assert.Single(summary.NetworkFailureReasons);
+        Assert.Equal(3, reason.Value);
+        Assert.Contains("refused", reason.Key, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_receiver_slower_than_the_timeout_counts_in_the_latency_and_says_why()
+    {
+        // Accepts connections and never answers.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var sender = new ZoomDeliverySender(Http, new DeliverySenderOptions
+        {
+            Url = new Uri($"http://127.0.0.1:{port}/webhooks/zoom"),
+            SecretToken = "s",
+            Retry = RetrySchedule.None,
+            RequestTimeout = TimeSpan.FromMilliseconds(300),
+        });
+
+        var summary = await sender.SendAsync(ContactCenterSimulator.Generate(GenerationTests.Options(count: 2)), total: 2);
+
+        Assert.Equal(2, summary.NetworkFailures);
+        Assert.Equal(new Dictionary<string, long> { ["no answer within 0.3 s"] = 2 }, summary.NetworkFailureReasons);
+        // Timers may fire a millisecond early against the stopwatch; before, the percentiles left timed-out attempts out (0 ms).
+        Assert.True(summary.LatencyP50 >= TimeSpan.FromMilliseconds(250), $"p50 {summary.LatencyP50}");
     }
 
     [Fact]

@@ -119,6 +119,9 @@ public sealed record DeliveryRunSummary
     /// <summary>Deliveries given up on whose last attempt got no answer (network error or timeout).</summary>
     public required long NetworkFailures { get; init; }
 
+    /// <summary>Those deliveries by why their last attempt got no answer ("no answer within 3 s", "ConnectionError: ...").</summary>
+    public IReadOnlyDictionary<string, long> NetworkFailureReasons { get; init; } = new Dictionary<string, long>();
+
     /// <summary>Every answer of every attempt, by status code.</summary>
     public required IReadOnlyDictionary<int, long> AnswersByStatus { get; init; }
 
@@ -131,7 +134,7 @@ public sealed record DeliveryRunSummary
     /// <summary>Deliveries whose fate differs from what a verifying, validating receiver should do (acknowledged though faulty, or rejected though faithful).</summary>
     public required long Unexpected { get; init; }
 
-    /// <summary>The median time to an answer, over every attempt that got one.</summary>
+    /// <summary>The median time to an answer, over every attempt that got one or timed out (counted at the time it waited).</summary>
     public required TimeSpan LatencyP50 { get; init; }
 
     /// <summary>The 99th-percentile time to an answer.</summary>

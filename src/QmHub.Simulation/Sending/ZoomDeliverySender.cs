@@ -162,10 +162,11 @@ public sealed class ZoomDeliverySender
 
     private async Task<AttemptResult> AttemptAsync(SimulatedDelivery delivery, CancellationToken cancellationToken)
     {
+        // Started before the timeout is armed: an attempt that times out has waited at least RequestTimeout.
+        var started = _time.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.RequestTimeout);
         using var request = _signer.Sign(delivery).ToRequest(_options.Url, delivery.Body);
-        var started = _time.GetTimestamp();
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -175,7 +176,8 @@ public sealed class ZoomDeliverySender
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new AttemptResult(null, null, $"no answer within {_options.RequestTimeout.TotalSeconds:0.###} s");
+            // Counted in the latency at the time it waited: a receiver slower than the timeout is the slowest there is.
+            return new AttemptResult(null, _time.GetElapsedTime(started), $"no answer within {_options.RequestTimeout.TotalSeconds:0.###} s");
         }
         catch (HttpRequestException ex)
         {
@@ -202,6 +204,7 @@ public sealed class ZoomDeliverySender
         private readonly long _startedAt = sender._time.GetTimestamp();
         private readonly FaultTally _faults = new();
         private readonly ConcurrentQueue<double> _latencies = new();
+        private readonly ConcurrentDictionary<string, long> _failureReasons = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<int, long> _answers = new();
         private readonly ConcurrentDictionary<int, long> _rejected = new();
         private readonly ConcurrentQueue<DeliveryOutcome> _outcomes = new();
@@ -264,6 +267,7 @@ public sealed class ZoomDeliverySender
             else
             {
                 Interlocked.Increment(ref _networkFailures);
+                _failureReasons.AddOrUpdate(outcome.Error ?? "no answer", 1, (_, n) => n + 1);
             }
 
             if (outcome.Acknowledged != outcome.ExpectedAcknowledged)
@@ -291,6 +295,7 @@ public sealed class ZoomDeliverySender
                 Acknowledged = _acknowledged,
                 RejectedByStatus = new SortedDictionary<int, long>(_rejected),
                 NetworkFailures = _networkFailures,
+                NetworkFailureReasons = new SortedDictionary<string, long>(_failureReasons, StringComparer.Ordinal),
                 AnswersByStatus = new SortedDictionary<int, long>(_answers),
                 Attempts = _attempts,
                 Retries = _retries,

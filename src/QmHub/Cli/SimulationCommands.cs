@@ -248,6 +248,11 @@ internal static class SimulationCommands
         }
 
         table.AddRow("network failures", summary.NetworkFailures.ToString(Invariant));
+        foreach (var (reason, n) in summary.NetworkFailureReasons)
+        {
+            table.AddRow(Markup.Escape($"  {reason}"), n.ToString(Invariant));
+        }
+
         table.AddRow("retries", summary.Retries.ToString(Invariant));
         table.AddRow("answers other than expected", summary.Unexpected.ToString(Invariant));
         table.AddRow("latency p50", $"{summary.LatencyP50.TotalMilliseconds.ToString("F1", Invariant)} ms");
