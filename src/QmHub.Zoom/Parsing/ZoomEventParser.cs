@@ -11,7 +11,6 @@ namespace QmHub.Zoom.Parsing;
 public static class ZoomEventParser
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
-    private const string QualityManagementPrefix = "quality_management.";
 
     /// <summary>Parses, routes and validates a raw delivery body.</summary>
     public static ZoomEventParseResult Parse(ReadOnlyMemory<byte> body)
@@ -104,7 +103,7 @@ public static class ZoomEventParser
 
         // Another Zoom product's event (meeting.ended, contact_center.*) is not a QM event, whatever members its object shares.
         if (shape == ZoomEventKind.Unknown
-            || (named == ZoomEventKind.Unknown && !string.IsNullOrEmpty(eventName) && !eventName.StartsWith(QualityManagementPrefix, StringComparison.Ordinal)))
+            || (named == ZoomEventKind.Unknown && !string.IsNullOrEmpty(eventName) && !ZoomEventNames.IsQualityManagement(eventName)))
         {
             return (ZoomEventKind.Unknown, RoutingBasis.None, null);
         }

@@ -41,7 +41,7 @@ internal sealed partial class ZoomEventValidator
         {
             AddError("event", "event", eventName.Length == 0
                 ? "event is empty and the payload has the shape of no known event"
-                : eventName.StartsWith("quality_management.", StringComparison.Ordinal)
+                : ZoomEventNames.IsQualityManagement(eventName)
                     ? $"'{eventName}' is not a known event and the payload has the shape of no known event; expected {ExpectedEvents}"
                     : $"'{eventName}' is not a Zoom Quality Management event; expected {ExpectedEvents}");
         }

@@ -139,7 +139,7 @@ internal static class ExportCommand
         // /dev/stdout is a link to /proc/self/fd/1, itself a link to "pipe:[N]" or a terminal: opened as given, never resolved.
         var special = output.FullName.StartsWith("/dev/", StringComparison.Ordinal) || output.FullName.StartsWith("/proc/", StringComparison.Ordinal);
         var file = !special && output.LinkTarget is not null && output.ResolveLinkTarget(returnFinalTarget: true) is FileInfo linked ? linked : output;
-        if ((special || file.Exists) && OpenStreamTarget(file) is { } target)
+        if ((special || file.Exists) && OpenStreamTarget(file, special) is { } target)
         {
             var streamed = new ExportProgress(file.Name);
             await using (target)
@@ -190,13 +190,14 @@ internal static class ExportCommand
     }
 
     /// <summary>
-    /// <paramref name="file"/> opened for writing when it is a device, pipe or terminal, which a rename must not replace;
-    /// null for a regular file. Opened once: closing a pipe after a look would tell its reader the export had ended.
+    /// <paramref name="file"/> opened for writing when it is a device, pipe or terminal (<paramref name="special"/>: under
+    /// /dev or /proc), which a rename must not replace; null for a regular file. Opened once: closing a pipe after a look
+    /// would tell its reader the export had ended.
     /// </summary>
-    private static FileStream? OpenStreamTarget(FileInfo file)
+    private static FileStream? OpenStreamTarget(FileInfo file, bool special)
     {
         var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 16, FileOptions.None);
-        if (!stream.CanSeek || file.FullName.StartsWith("/dev/", StringComparison.Ordinal) || file.FullName.StartsWith("/proc/", StringComparison.Ordinal))
+        if (special || !stream.CanSeek)
         {
             return stream;
         }

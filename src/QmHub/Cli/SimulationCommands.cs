@@ -84,9 +84,7 @@ internal static class SimulationCommands
             var sendOptions = SenderOptions(target, token, result.GetValue(rate), result.GetValue(concurrency), result.GetRequiredValue(retry), applySigningFaults: true)
                 with
             { ReceiverKeepsInvalidPayloads = result.GetValue(receiver) == "qmhub" };
-            var (interrupt, signals) = Interruptible(ct);
-            using (interrupt)
-            using (signals)
+            using (var interrupt = new Interrupt(ct))
             {
                 if (outFile is { } file)
                 {
@@ -135,9 +133,7 @@ internal static class SimulationCommands
             var options = SenderOptions(target, Secret(result, secret), result.GetValue(rate), result.GetValue(concurrency),
                 result.GetRequiredValue(retry), applySigningFaults: false) with
             { ReceiverKeepsInvalidPayloads = result.GetValue(receiver) == "qmhub" };
-            var (interrupt, signals) = Interruptible(ct);
-            using (interrupt)
-            using (signals)
+            using (var interrupt = new Interrupt(ct))
             {
                 return Report(await SendWithProgressAsync(options, NdjsonDeliveryReader.ReadDeliveriesAsync(path.FullName, interrupt.Token), total, interrupt.Token));
             }
@@ -327,29 +323,32 @@ internal static class SimulationCommands
     /// closed on a whole line, and the summary is printed (exit 130). <c>serve</c> handles signals in its host; the
     /// command line's own handling is off for it, so the sending commands install theirs.
     /// </summary>
-    private static (CancellationTokenSource Source, IDisposable Registrations) Interruptible(CancellationToken ct)
+    private sealed class Interrupt : IDisposable
     {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        void Stop(System.Runtime.InteropServices.PosixSignalContext context)
+        private readonly CancellationTokenSource _source;
+        private readonly System.Runtime.InteropServices.PosixSignalRegistration _interrupt;
+        private readonly System.Runtime.InteropServices.PosixSignalRegistration _terminate;
+
+        public Interrupt(CancellationToken ct)
         {
-            context.Cancel = true;
-            source.Cancel();
+            _source = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            _interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+            _terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
         }
 
-        var registrations = new CompositeRegistration(
-            System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop),
-            System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop));
-        return (source, registrations);
-    }
+        public CancellationToken Token => _source.Token;
 
-    private sealed class CompositeRegistration(params IDisposable[] parts) : IDisposable
-    {
         public void Dispose()
         {
-            foreach (var part in parts)
-            {
-                part.Dispose();
-            }
+            _interrupt.Dispose();
+            _terminate.Dispose();
+            _source.Dispose();
+        }
+
+        private void Stop(System.Runtime.InteropServices.PosixSignalContext context)
+        {
+            context.Cancel = true;
+            _source.Cancel();
         }
     }
 
